@@ -1,0 +1,319 @@
+// Clock engine: edge handling, exact subdivision, catch-up, transport and timeout.
+#include "core/clock_engine.h"
+
+#include "core/midi.h"
+
+namespace cv2midi {
+namespace {
+
+// The fastest legal interval is 3000 BPM; a glitch window may not reach half of it, or
+// fast 24 PPQN clocks would read as glitches.
+constexpr uint32_t kFastestBeatTicks = 60UL * kTicksPerSecond / 3000;
+
+uint32_t SaturatingTimes(uint32_t value, uint8_t times, uint32_t limit) {
+  uint32_t sum = 0;
+  for (uint8_t i = 0; i < times; ++i) {
+    if (value > limit - sum) return limit;
+    sum += value;
+  }
+  return sum;
+}
+
+bool ValidPpqn(uint8_t ppqn) {
+  return ppqn == 1 || ppqn == 2 || ppqn == 4 || ppqn == 8 || ppqn == 12 || ppqn == 24;
+}
+
+}  // namespace
+
+void ClockEngine::Init(const EngineSettings& settings) {
+  *this = ClockEngine();
+  settings_ = settings;
+  if (!ValidPpqn(settings_.ppqn)) settings_.ppqn = 1;
+  if (settings_.timeout_multiple < 2) settings_.timeout_multiple = 2;
+  if (settings_.timeout_multiple > 8) settings_.timeout_multiple = 8;
+  n_ = static_cast<uint8_t>(midi::kClocksPerQuarter / settings_.ppqn);
+  const uint32_t half_fastest = kFastestBeatTicks / settings_.ppqn / 2;
+  glitch_ticks_ = settings_.glitch_ticks < half_fastest ? settings_.glitch_ticks : half_fastest;
+  default_interval_ = kTicksPerSecond / 2 / settings_.ppqn;  // 120 BPM
+  divisor_ = default_interval_;
+  if (settings_.auto_start && settings_.reset_mode == ResetMode::kTrigger) arm_ = Arm::kStart;
+  UpdateEdgeByte();
+}
+
+bool ClockEngine::OnEdge(uint32_t t, bool first_sent) {
+  const uint32_t since = t - last_edge_;
+  if (clock_present_ && since < glitch_ticks_) {
+    ++stats_.glitches;
+    return false;
+  }
+  const bool restart = !clock_present_;
+  const uint32_t silence = !has_edge_ ? 0 : (silence_long_ || since > kMaxInterval) ? kMaxInterval
+                                                                                     : since;
+  if (restart) {
+    divisor_ = last_interval_ != 0 ? last_interval_ : default_interval_;
+  } else {
+    divisor_ = silence;
+    last_interval_ = silence;
+  }
+
+  // Clocks of the interval that ended early are owed: they go first, back to back.
+  const uint8_t owed = sub_.remaining();
+  sub_.Cancel();
+  const bool burst_was_empty = burst_.empty();
+  while (!soon_.empty()) {
+    burst_.Push(soon_.front(), 1);
+    soon_.PopOne();
+  }
+  if (owed != 0) {
+    burst_.Push(midi::kClock, owed);
+    ++stats_.bursts;
+    stats_.owed_clocks += owed;
+  }
+
+  if (!running_ && arm_ != Arm::kNone) {
+    const uint8_t byte = arm_ == Arm::kStart ? midi::kStart : midi::kContinue;
+    if (burst_.Push(byte, 1)) {
+      running_ = true;
+      if (arm_ == Arm::kStart) pulse_in_beat_ = 0;
+    } else {
+      ++stats_.transport_dropped;
+    }
+    arm_ = Arm::kNone;
+  }
+  const uint32_t origin = t + settings_.latency_ticks;
+  if (clocks_flow()) {
+    burst_.Push(midi::kClock, 1);
+    if (n_ > 1) sub_.Start(origin, divisor_, n_, 1);
+  }
+  if (burst_was_empty) burst_start_ = origin;
+
+  if (pulse_in_beat_ == 0) last_beat_edge_ = t;
+  if (++pulse_in_beat_ == settings_.ppqn) pulse_in_beat_ = 0;
+
+  // A grace of 1/8 interval (at most 0.5 ms) past the multiple: a clock that exactly halves
+  // its tempo, jitter and all, is a slow-down, not a stop.
+  const uint32_t basis = restart && silence > divisor_ ? silence : divisor_;
+  const uint32_t grace = basis >> 3 < kMaxGraceTicks ? basis >> 3 : kMaxGraceTicks;
+  timeout_at_ = t + SaturatingTimes(basis, settings_.timeout_multiple, kMaxTimeout - grace) + grace;
+  timeout_armed_ = true;
+
+  last_edge_ = t;
+  has_edge_ = true;
+  clock_present_ = true;
+  silence_long_ = false;
+  ++stats_.edges;
+
+  if (first_sent) {
+    CriticalSent(origin);
+  } else {
+    UpdateEdgeByte();
+  }
+  return true;
+}
+
+void ClockEngine::OnButton(ButtonEvent event) {
+  switch (event) {
+    case ButtonEvent::kPress:
+      press_stopped_ = running_;
+      if (running_) Stop();
+      break;
+    case ButtonEvent::kRelease:
+      if (!running_ && !press_stopped_) arm_ = Arm::kStart;
+      break;
+    case ButtonEvent::kLongPress:
+      if (!running_ && !press_stopped_) {
+        // Resume at the next beat boundary of the input (or MIDI beat, if finer), sent as
+        // Song Position in MIDI beats of 6 clocks, 14 bits wide.
+        const uint32_t grid = n_ > midi::kClocksPerMidiBeat ? n_ : midi::kClocksPerMidiBeat;
+        const uint32_t rounded = (position_ + grid - 1) / grid * grid;
+        const uint16_t beats =
+            static_cast<uint16_t>((rounded / midi::kClocksPerMidiBeat) % midi::kSongPositionBeats);
+        resume_position_ = static_cast<uint32_t>(beats) * midi::kClocksPerMidiBeat;
+        resume_beat_clock_ = static_cast<uint8_t>((resume_position_ + 23) % 24);
+        PushSoon(midi::kSongPosition);
+        PushSoon(static_cast<uint8_t>(beats & 0x7F));
+        PushSoon(static_cast<uint8_t>(beats >> 7));
+        arm_ = Arm::kContinue;
+      }
+      break;
+    case ButtonEvent::kNone:
+      break;
+  }
+  UpdateEdgeByte();
+}
+
+void ClockEngine::OnResetJack(bool high) {
+  if (settings_.reset_mode == ResetMode::kTrigger) {
+    if (!high) return;
+    if (running_) Stop();
+    arm_ = Arm::kStart;
+  } else if (high) {
+    if (!running_) arm_ = Arm::kStart;
+  } else {
+    if (running_) Stop();
+    arm_ = Arm::kNone;
+  }
+  UpdateEdgeByte();
+}
+
+void ClockEngine::Poll(uint32_t now) {
+  // Stamps in the past stay within 2^31 ticks of now, or they would read as future.
+  if (Before(line_free_, now)) line_free_ = now;
+  if (has_edge_ && !clock_present_ && !silence_long_ &&
+      now - last_edge_ > kMaxInterval) {
+    silence_long_ = true;
+  }
+}
+
+ClockEngine::Source ClockEngine::Select(uint32_t* due, uint8_t* byte) const {
+  if (!burst_.empty()) {
+    *due = Later(burst_start_, line_free_);
+    *byte = burst_.front();
+    return Source::kBurst;
+  }
+  if (!sub_.done()) {
+    *due = Later(sub_.due(), line_free_);
+    *byte = midi::kClock;
+    return Source::kSubdivision;
+  }
+  if (timeout_armed_) {
+    *byte = running_ ? midi::kStop : 0;
+    *due = *byte != 0 ? Later(timeout_at_, line_free_) : timeout_at_;
+    return Source::kTimeout;
+  }
+  return Source::kNone;
+}
+
+bool ClockEngine::PeekCritical(uint32_t* due, uint8_t* byte) const {
+  return Select(due, byte) != Source::kNone;
+}
+
+void ClockEngine::CriticalSent(uint32_t at) {
+  uint32_t due;
+  uint8_t byte;
+  switch (Select(&due, &byte)) {
+    case Source::kBurst:
+      burst_.PopOne();
+      break;
+    case Source::kSubdivision:
+      sub_.Advance();
+      break;
+    case Source::kTimeout:
+      timeout_armed_ = false;
+      if (byte != 0) running_ = false;
+      OnSilence();
+      break;
+    case Source::kNone:
+      return;
+  }
+  if (byte != 0) {
+    OnWire(byte);
+    line_free_ = at + kByteTicks;
+  }
+  UpdateEdgeByte();
+}
+
+bool ClockEngine::LineHasRoom(uint32_t now) const {
+  return !Before(now, line_free_) && Quiet(now, kRoomTicks);
+}
+
+bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
+  const uint32_t end = now + window;
+  uint32_t due;
+  uint8_t byte;
+  const Source next = Select(&due, &byte);
+  if (next == Source::kBurst) return false;
+  if (next != Source::kNone && byte != 0 && Before(due, end)) return false;
+  if (clock_present_) {
+    // The next edge is expected one interval after the last, give or take its jitter.
+    uint32_t guard = divisor_ >> 4;
+    if (guard > 2 * kTicksPerMs) guard = 2 * kTicksPerMs;
+    const uint32_t expected = last_edge_ + divisor_ + settings_.latency_ticks - guard;
+    if (!Before(expected + 2 * guard, now) && Before(expected, end)) return false;
+  }
+  return true;
+}
+
+bool ClockEngine::PopSoon(uint32_t now, uint8_t* byte) {
+  if (soon_.empty() || !LineHasRoom(now)) return false;
+  *byte = soon_.front();
+  soon_.PopOne();
+  OnWire(*byte);
+  line_free_ = now + kByteTicks;
+  UpdateEdgeByte();
+  return true;
+}
+
+bool ClockEngine::Led(uint32_t now) const {
+  if (!clock_present_) return false;
+  if (wire_running_) return position_ != 0 && beat_clock_ < midi::kClocksPerQuarter / 4;
+  return TicksUntil(last_beat_edge_, now) < static_cast<int32_t>(kBlinkTicks);
+}
+
+void ClockEngine::Stop() {
+  running_ = false;
+  PushSoon(midi::kStop);
+  if (!settings_.clocks_while_stopped) sub_.Cancel();
+}
+
+void ClockEngine::PushSoon(uint8_t byte) {
+  if (!soon_.Push(byte, 1)) ++stats_.transport_dropped;
+}
+
+void ClockEngine::OnWire(uint8_t byte) {
+  switch (byte) {
+    case midi::kClock:
+      ++stats_.clocks;
+      if (wire_running_) {
+        ++position_;
+        beat_clock_ = beat_clock_ == midi::kClocksPerQuarter - 1 ? 0 : beat_clock_ + 1;
+      }
+      break;
+    case midi::kStart:
+      wire_running_ = true;
+      position_ = 0;
+      beat_clock_ = midi::kClocksPerQuarter - 1;
+      break;
+    case midi::kContinue:
+      wire_running_ = true;
+      position_ = resume_position_;
+      beat_clock_ = resume_beat_clock_;
+      break;
+    case midi::kStop:
+      wire_running_ = false;
+      break;
+    default:
+      break;
+  }
+}
+
+void ClockEngine::OnSilence() {
+  ++stats_.timeouts;
+  clock_present_ = false;
+  running_ = false;
+  sub_.Cancel();
+  if (settings_.auto_start && settings_.reset_mode == ResetMode::kTrigger &&
+      arm_ == Arm::kNone) {
+    arm_ = Arm::kStart;
+  }
+}
+
+// What the next accepted edge writes first, kept ready so the capture interrupt can send it
+// before it does any bookkeeping.
+void ClockEngine::UpdateEdgeByte() {
+  if (!burst_.empty()) {
+    edge_byte_ = burst_.front();
+  } else if (!soon_.empty()) {
+    edge_byte_ = soon_.front();
+  } else if (!sub_.done()) {
+    edge_byte_ = midi::kClock;
+  } else if (!running_ && arm_ != Arm::kNone) {
+    edge_byte_ = arm_ == Arm::kStart ? midi::kStart : midi::kContinue;
+  } else if (clocks_flow()) {
+    edge_byte_ = midi::kClock;
+  } else {
+    edge_byte_ = 0;
+  }
+}
+
+}  // namespace cv2midi

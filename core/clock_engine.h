@@ -1,0 +1,160 @@
+// The converter's brain: accepted clock edges in, MIDI clock and transport bytes out, each
+// with the tick at which it is due. No hardware here; the firmware feeds it capture stamps
+// and sends what it says, and the host tests drive it the same way.
+#ifndef CV2MIDI_CORE_CLOCK_ENGINE_H_
+#define CV2MIDI_CORE_CLOCK_ENGINE_H_
+
+#include <stdint.h>
+
+#include "core/button.h"
+#include "core/byte_runs.h"
+#include "core/subdivider.h"
+#include "core/ticks.h"
+
+namespace cv2midi {
+
+enum class ResetMode : uint8_t { kTrigger, kRunGate };
+
+struct EngineSettings {
+  uint8_t ppqn = 1;                  // input pulses per quarter note: 1, 2, 4, 8, 12 or 24
+  uint8_t timeout_multiple = 2;      // Stop after this many silent intervals (2..8)
+  bool clocks_while_stopped = true;  // keep sending F8 while stopped
+  bool auto_start = true;            // the first edge after silence sends Start
+  ResetMode reset_mode = ResetMode::kTrigger;
+  uint32_t glitch_ticks = kTicksPerMs;  // edges closer than this to the last one are ignored
+  uint32_t latency_ticks = 128;         // L: edge to first byte, constant
+};
+
+struct EngineStats {
+  uint32_t edges = 0;              // accepted edges
+  uint32_t glitches = 0;           // rejected edges
+  uint32_t clocks = 0;             // F8 written
+  uint32_t bursts = 0;             // edges that found clocks still owed
+  uint32_t owed_clocks = 0;        // clocks those edges owed
+  uint32_t timeouts = 0;           // silences that stopped or ended the clock
+  uint32_t transport_dropped = 0;  // transport bytes refused by a full queue
+};
+
+class ClockEngine {
+ public:
+  // Slowest interval accepted: one pulse a minute (1 BPM at 1 PPQN).
+  static constexpr uint32_t kMaxInterval = 60UL * kTicksPerSecond;
+  // A Stop never lies further out than this, so every stamp difference fits in 31 bits.
+  static constexpr uint32_t kMaxTimeout = 0x7FFFFFFFUL;
+  // Room a byte sent between clocks needs: simavr's 352 us frame plus a margin.
+  static constexpr uint32_t kRoomTicks = 5632 + 256;
+  // The timeout's grace past its multiple of the interval.
+  static constexpr uint32_t kMaxGraceTicks = kTicksPerMs / 2;
+  // How long the LED blinks on a beat while stopped.
+  static constexpr uint32_t kBlinkTicks = 25 * kTicksPerMs;
+
+  // Power-up: stopped, position 0, silent until the first edge.
+  void Init(const EngineSettings& settings);
+
+  // --- Inputs. The firmware calls these with interrupts off. ---
+
+  // The byte the edge at `t` sends at t + L, or 0 when the edge would be rejected, sends
+  // nothing, or finds the line busy then. Cheap, for the capture interrupt's fast path.
+  uint8_t FastFirstByte(uint32_t t) const {
+    if (TicksUntil(last_edge_, t) < static_cast<int32_t>(glitch_ticks_) && clock_present_)
+      return 0;
+    if (Before(t + settings_.latency_ticks, line_free_)) return 0;
+    return edge_byte_;
+  }
+
+  // An edge captured at `t`. `first_sent` says the caller already wrote FastFirstByte(t)
+  // at t + L. Returns false when the edge is rejected as a glitch.
+  bool OnEdge(uint32_t t, bool first_sent = false);
+
+  void OnButton(ButtonEvent event);
+  // Trigger mode: call with true on each reset edge. Run-gate mode: the gate's new level.
+  void OnResetJack(bool high);
+  // Housekeeping; call at least once a second.
+  void Poll(uint32_t now);
+
+  // --- Outputs. ---
+
+  // The next time-critical byte and the tick it is due (byte 0: an event that sends nothing
+  // but must happen at that tick, e.g. the end of a silence while stopped).
+  bool PeekCritical(uint32_t* due, uint8_t* byte) const;
+  // The byte PeekCritical named went out at `at`.
+  void CriticalSent(uint32_t at);
+
+  // A transport byte that is not tied to an edge (Stop from the button, Song Position),
+  // if one waits and the line has room for it at `now`. It counts as sent at `now`.
+  bool PopSoon(uint32_t now, uint8_t* byte);
+  // True when a byte written at `now` ends before the next clock is due or an edge is expected.
+  bool LineHasRoom(uint32_t now) const;
+  // True when nothing time-critical (a due byte, an expected edge) falls in [now, now + window).
+  bool Quiet(uint32_t now, uint32_t window) const;
+
+  bool Led(uint32_t now) const;
+
+  // --- Observers. ---
+  uint8_t clocks_per_pulse() const { return n_; }
+  bool running() const { return running_; }
+  bool clock_present() const { return clock_present_; }
+  bool wire_running() const { return wire_running_; }
+  uint32_t position() const { return position_; }
+  uint32_t interval() const { return divisor_; }
+  uint32_t line_free() const { return line_free_; }
+  uint32_t latency() const { return settings_.latency_ticks; }
+  uint32_t glitch_ticks() const { return glitch_ticks_; }
+  const EngineSettings& settings() const { return settings_; }
+  const EngineStats& stats() const { return stats_; }
+
+ private:
+  enum class Arm : uint8_t { kNone, kStart, kContinue };
+  enum class Source : uint8_t { kNone, kBurst, kSubdivision, kTimeout };
+
+  Source Select(uint32_t* due, uint8_t* byte) const;
+  void Stop();
+  void PushSoon(uint8_t byte);
+  void OnWire(uint8_t byte);
+  void OnSilence();
+  void UpdateEdgeByte();
+  bool clocks_flow() const { return running_ || settings_.clocks_while_stopped; }
+
+  EngineSettings settings_;
+  uint8_t n_ = 24;
+  uint32_t glitch_ticks_ = kTicksPerMs;
+  uint32_t default_interval_ = 0;
+
+  // Input side.
+  bool has_edge_ = false;
+  bool clock_present_ = false;
+  bool silence_long_ = false;
+  uint32_t last_edge_ = 0;
+  uint32_t last_interval_ = 0;  // last measured interval, 0 before two edges
+  uint32_t divisor_ = 0;        // the interval being divided now
+  uint8_t pulse_in_beat_ = 0;
+  uint32_t last_beat_edge_ = 0;
+
+  // Logical transport: what the next edge and the button act on.
+  bool running_ = false;
+  Arm arm_ = Arm::kNone;
+  bool press_stopped_ = false;
+  uint32_t resume_position_ = 0;
+  uint8_t resume_beat_clock_ = 0;
+
+  // Schedule.
+  ByteRuns burst_;
+  uint32_t burst_start_ = 0;
+  Subdivider sub_;
+  bool timeout_armed_ = false;
+  uint32_t timeout_at_ = 0;
+  ByteRuns soon_;
+  uint32_t line_free_ = 0;
+  uint8_t edge_byte_ = 0;
+
+  // The wire as slaves see it.
+  bool wire_running_ = false;
+  uint32_t position_ = 0;
+  uint8_t beat_clock_ = 0;
+
+  EngineStats stats_;
+};
+
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_CORE_CLOCK_ENGINE_H_

@@ -1,0 +1,12 @@
+// Every interrupt vector of the firmware. Each hands over to converter.cc at once.
+#include <avr/interrupt.h>
+
+#include "firmware/converter.h"
+
+using namespace cv2midi::firmware;
+
+ISR(TIMER1_CAPT_vect) { OnCapture(); }
+ISR(TIMER1_OVF_vect) { OnOverflow(); }
+ISR(TIMER3_COMPA_vect) { OnAlarm(); }
+ISR(TIMER0_COMPA_vect) { OnTick(); }
+ISR(INT0_vect) { OnResetPin(); }

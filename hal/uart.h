@@ -1,0 +1,20 @@
+// USART1 for MIDI: 31250 baud 8N1 (UBRR1 = 31 at 16 MHz, exact).
+#ifndef CV2MIDI_HAL_UART_H_
+#define CV2MIDI_HAL_UART_H_
+
+#include <avr/io.h>
+
+namespace cv2midi {
+namespace hal {
+
+inline void InitMidiUart() {
+  UBRR1 = 31;
+  UCSR1A = 0;
+  UCSR1C = _BV(UCSZ11) | _BV(UCSZ10);
+  UCSR1B = _BV(TXEN1);
+}
+
+}  // namespace hal
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_HAL_UART_H_

@@ -1,0 +1,210 @@
+// Drives a ClockEngine the way the firmware does (critical bytes at their due ticks, 1 ms
+// housekeeping, soon bytes when the line has room), in 64-bit time so long runs cross the
+// 32-bit wrap, and checks the contract from the bytes that come out.
+#ifndef CV2MIDI_TESTS_ENGINE_RIG_H_
+#define CV2MIDI_TESTS_ENGINE_RIG_H_
+
+#include <gtest/gtest.h>
+#include <stdint.h>
+
+#include <vector>
+
+#include "core/clock_engine.h"
+#include "core/midi.h"
+
+namespace cv2midi {
+
+struct Sent {
+  uint64_t at;
+  uint8_t byte;
+};
+
+class EngineRig {
+ public:
+  static constexpr uint64_t kTick = kTicksPerMs;
+
+  explicit EngineRig(EngineSettings settings = EngineSettings(), uint64_t start = 1000) {
+    engine.Init(settings);
+    now_ = start;
+    next_tick_ = start + kTick;
+  }
+
+  // Runs time forward to `t`, sending what falls due and doing housekeeping each ms.
+  void RunUntil(uint64_t t) {
+    for (;;) {
+      uint32_t due32;
+      uint8_t byte;
+      uint64_t due = UINT64_MAX;
+      if (engine.PeekCritical(&due32, &byte)) due = Absolute(due32);
+      if (due <= t && due <= next_tick_) {
+        now_ = due > now_ ? due : now_;
+        engine.CriticalSent(static_cast<uint32_t>(now_));
+        if (byte != 0) Record(now_, byte);
+        continue;
+      }
+      if (next_tick_ <= t) {
+        now_ = next_tick_;
+        next_tick_ += kTick;
+        Housekeeping();
+        continue;
+      }
+      break;
+    }
+    now_ = t;
+  }
+
+  // An edge at `t` (absolute). Returns whether the engine accepted it.
+  bool Edge(uint64_t t) {
+    RunUntil(t);
+    const uint32_t t32 = static_cast<uint32_t>(t);
+    const uint8_t fast = engine.FastFirstByte(t32);
+    const bool accepted = engine.OnEdge(t32);
+    if (fast != 0) {
+      // The firmware's fast path writes this byte at t + L before any bookkeeping; the
+      // engine must agree that it is the next byte and due no later.
+      uint32_t due;
+      uint8_t byte;
+      EXPECT_TRUE(accepted);
+      EXPECT_TRUE(engine.PeekCritical(&due, &byte));
+      EXPECT_EQ(byte, fast);
+      EXPECT_LE(Absolute(due), t + engine.latency());
+    }
+    if (accepted) edges.push_back(t);
+    return accepted;
+  }
+
+  void Button(ButtonEvent event) { engine.OnButton(event); }
+  void Reset(bool high) { engine.OnResetJack(high); }
+
+  uint64_t now() const { return now_; }
+
+  std::vector<uint8_t> Bytes() const {
+    std::vector<uint8_t> bytes;
+    for (const Sent& s : out) bytes.push_back(s.byte);
+    return bytes;
+  }
+  size_t Count(uint8_t byte) const {
+    size_t n = 0;
+    for (const Sent& s : out) n += s.byte == byte;
+    return n;
+  }
+
+  ClockEngine engine;
+  std::vector<Sent> out;
+  std::vector<uint64_t> edges;
+  uint32_t line_violations = 0;
+
+ private:
+  uint64_t Absolute(uint32_t t32) const {
+    return now_ + static_cast<int64_t>(TicksUntil(static_cast<uint32_t>(now_), t32));
+  }
+
+  void Record(uint64_t at, uint8_t byte) {
+    if (!out.empty() && at < out.back().at + kByteTicks) ++line_violations;
+    out.push_back(Sent{at, byte});
+  }
+
+  void Housekeeping() {
+    engine.Poll(static_cast<uint32_t>(now_));
+    uint8_t byte;
+    if (engine.PopSoon(static_cast<uint32_t>(now_), &byte)) Record(now_, byte);
+  }
+
+  uint64_t now_;
+  uint64_t next_tick_;
+};
+
+struct IntegrityReport {
+  uint64_t clocks = 0;
+  // Worst |send - ideal| in 1/N ticks, ideal = edge + L + j * divided interval / N, over
+  // clocks that went out at their own time (not owed, not behind another byte).
+  int64_t worst_error_x_n = 0;
+  uint64_t timed_clocks = 0;
+  // The same, over steady intervals only (DESIGN.md section 2).
+  int64_t worst_steady_error_x_n = 0;
+  uint64_t steady_clocks = 0;
+  bool ok = true;
+};
+
+// Checks a run that auto-started at its first edge against DESIGN.md item 6 edge by edge:
+// the first clock of edge e is clock N*(e-1)+1, never before the edge and no later than
+// the owed burst allows; and, when `complete`, every edge gave exactly N clocks.
+// `run` picks which Start's run is checked (0 = the first).
+inline IntegrityReport CheckIntegrity(const EngineRig& rig, bool complete = true,
+                                      size_t run = 0) {
+  IntegrityReport r;
+  const uint8_t n = rig.engine.clocks_per_pulse();
+  const uint64_t latency = rig.engine.latency();
+  std::vector<uint64_t> clocks;  // send time of clock k (k = 1..) after that Start
+  size_t starts = 0;
+  bool started = false;
+  uint64_t start_at = 0;
+  for (const Sent& s : rig.out) {
+    if (s.byte == midi::kStart) {
+      if (started) break;  // checks one run, up to a restart
+      if (starts++ == run) {
+        started = true;
+        start_at = s.at;
+      }
+    } else if (s.byte == midi::kClock && started) {
+      clocks.push_back(s.at);
+    } else if (s.byte == midi::kStop && started) {
+      break;
+    }
+  }
+  r.clocks = clocks.size();
+  // The run's edges: from the one whose burst carried the Start.
+  std::vector<uint64_t> edges;
+  for (uint64_t t : rig.edges) {
+    if (t + latency <= start_at) edges.clear();
+    edges.push_back(t);
+  }
+  auto fail = [&r](const char* what, size_t e) {
+    if (r.ok) ADD_FAILURE() << what << " at edge " << e;
+    r.ok = false;
+  };
+  size_t sent_index = 0;
+  for (size_t e = 1; e <= edges.size(); ++e) {
+    const uint64_t t = edges[e - 1];
+    const size_t first = n * (e - 1);  // index of clock N*(e-1)+1
+    if (first >= clocks.size()) {
+      if (complete || e < edges.size()) fail("first clock of the edge never sent", e);
+      break;
+    }
+    while (sent_index < clocks.size() && clocks[sent_index] < t + latency) ++sent_index;
+    const size_t owed = first > sent_index ? first - sent_index : 0;
+    if (sent_index > first) fail("a clock went out ahead of its edge", e);
+    if (clocks[first] < t + latency) fail("first clock before edge + L", e);
+    if (clocks[first] > t + latency + (owed + 4) * kByteTicks) fail("first clock late", e);
+
+    const uint64_t divisor = e >= 2 ? t - edges[e - 2] : 0;
+    const bool steady = e >= 2 && e < edges.size() && edges[e] - t == divisor;
+    for (size_t j = 0; j < n && e >= 2; ++j) {
+      const size_t k = first + j;
+      if (k >= clocks.size()) break;
+      if (e < edges.size() && clocks[k] >= edges[e] + latency) break;  // owed to the next edge
+      if (k > 0 && clocks[k] == clocks[k - 1] + kByteTicks) continue;  // behind a byte
+      if (j == 0 && owed > 0) continue;
+      const int64_t error = static_cast<int64_t>(clocks[k] * n) -
+                            static_cast<int64_t>((t + latency) * n + j * divisor);
+      const int64_t magnitude = error < 0 ? -error : error;
+      ++r.timed_clocks;
+      if (magnitude > r.worst_error_x_n) r.worst_error_x_n = magnitude;
+      if (steady) {
+        ++r.steady_clocks;
+        if (magnitude > r.worst_steady_error_x_n) r.worst_steady_error_x_n = magnitude;
+      }
+    }
+  }
+  if (complete && r.clocks != n * edges.size()) {
+    if (r.ok) {
+      ADD_FAILURE() << "clocks " << r.clocks << " for " << edges.size() << " edges of " << +n;
+    }
+    r.ok = false;
+  }
+  return r;
+}
+
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_TESTS_ENGINE_RIG_H_
