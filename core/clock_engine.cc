@@ -40,7 +40,27 @@ void ClockEngine::Init(const EngineSettings& settings) {
   UpdateEdgeByte();
 }
 
-bool ClockEngine::OnEdge(uint32_t t, bool first_sent) {
+ClockEngine::FastEdge ClockEngine::fast_edge() const {
+  FastEdge f{0, 0, edge_byte_};
+  const uint32_t l = settings_.latency_ticks;
+  f.from = line_free_ - l;
+  if (clock_present_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
+  uint32_t due;
+  uint8_t byte;
+  const Source next = Select(&due, &byte);
+  if (next == Source::kBurst) {
+    f.byte = 0;
+  } else if (next == Source::kNone) {
+    f.until = f.from + 0x7FFFFFFFUL;
+  } else {
+    // Whatever is due next, a byte or a silence, must come after the edge's byte ends.
+    f.until = due - l - kByteTicks;
+    if (!Before(f.from, f.until)) f.byte = 0;
+  }
+  return f;
+}
+
+bool ClockEngine::OnEdge(uint32_t t) {
   const uint32_t since = t - last_edge_;
   if (clock_present_ && since < glitch_ticks_) {
     ++stats_.glitches;
@@ -102,12 +122,7 @@ bool ClockEngine::OnEdge(uint32_t t, bool first_sent) {
   clock_present_ = true;
   silence_long_ = false;
   ++stats_.edges;
-
-  if (first_sent) {
-    CriticalSent(origin);
-  } else {
-    UpdateEdgeByte();
-  }
+  UpdateEdgeByte();
   return true;
 }
 

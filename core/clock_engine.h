@@ -53,18 +53,19 @@ class ClockEngine {
 
   // --- Inputs. The firmware calls these with interrupts off. ---
 
-  // The byte the edge at `t` sends at t + L, or 0 when the edge would be rejected, sends
-  // nothing, or finds the line busy then. Cheap, for the capture interrupt's fast path.
-  uint8_t FastFirstByte(uint32_t t) const {
-    if (TicksUntil(last_edge_, t) < static_cast<int32_t>(glitch_ticks_) && clock_present_)
-      return 0;
-    if (Before(t + settings_.latency_ticks, line_free_)) return 0;
-    return edge_byte_;
-  }
+  // Edges captured at t in [from, until) send `byte` first, at t + L, with the line free
+  // and nothing else due before that byte ends: the capture interrupt may write it before
+  // any bookkeeping. byte 0: no such edge now.
+  struct FastEdge {
+    uint32_t from;
+    uint32_t until;
+    uint8_t byte;
+  };
+  FastEdge fast_edge() const;
 
-  // An edge captured at `t`. `first_sent` says the caller already wrote FastFirstByte(t)
-  // at t + L. Returns false when the edge is rejected as a glitch.
-  bool OnEdge(uint32_t t, bool first_sent = false);
+  // An edge captured at `t`. Returns false when it is rejected as a glitch. A caller that
+  // wrote fast_edge().byte at t + L says so next with CriticalSent(t + L).
+  bool OnEdge(uint32_t t);
 
   void OnButton(ButtonEvent event);
   // Trigger mode: call with true on each reset edge. Run-gate mode: the gate's new level.
@@ -89,6 +90,8 @@ class ClockEngine {
   bool Quiet(uint32_t now, uint32_t window) const;
 
   bool Led(uint32_t now) const;
+  // Transport bytes wait for room on the line.
+  bool soon_pending() const { return !soon_.empty(); }
 
   // --- Observers. ---
   uint8_t clocks_per_pulse() const { return n_; }

@@ -1,81 +1,119 @@
-// The converter on the ATmega32U4: capture stamps into the engine, the engine's bytes onto
-// the wire at their exact cycles, and the 1 ms housekeeping (button, LED, transport bytes).
+// The main loop's side of the converter: feeds captured edges, the reset jack, the button
+// and the clock into the engine, sends or arms its critical bytes, and keeps the fast
+// window and the alarm slot that the interrupts act on (converter.h) up to date.
 #include "firmware/converter.h"
 
+#include <avr/eeprom.h>
 #include <avr/interrupt.h>
-#include <avr/io.h>
 #include <avr/wdt.h>
 #include <util/atomic.h>
 
 #include "core/button.h"
-#include "core/capture_clock.h"
 #include "core/clock_engine.h"
-#include "hal/board.h"
-#include "hal/send_at.h"
-#include "hal/timers.h"
+#include "core/settings.h"
 #include "hal/uart.h"
 
 namespace cv2midi {
 namespace firmware {
+
+Shared shared;
+
 namespace {
 
-// Main-loop work with interrupts off takes at most this long; it waits while anything
-// critical is nearer than that.
+// Housekeeping with interrupts off waits while anything critical is nearer than this.
 constexpr uint32_t kQuietTicks = 1200;
-// A byte the main loop sends goes out this many cycles after it looked at the clock.
+// A transport byte the main loop sends goes out this many cycles after it looked.
 constexpr uint32_t kMainSendTicks = 64;
+// Where the settings block lives in EEPROM.
+constexpr uint16_t kSettingsAddress = 0;
 
-CaptureClock capture_clock;
 ClockEngine engine;
 Button button;
-volatile bool tick_pending;
 bool housekeeping_due;
+ButtonEvent pending_event = ButtonEvent::kNone;
 
 uint16_t Low(uint32_t ticks) { return static_cast<uint16_t>(ticks); }
 
-uint32_t Now() {
-  const uint16_t count = hal::Timer1Count();
-  return capture_clock.Extend(count, hal::Timer1OverflowPending());
-}
-
-// Sends every critical byte that is due within the spin window, then arms the alarm for
-// the next one. Interrupts are off.
+// Sends every critical byte due within the spin window, arms the alarm for the next one
+// and republishes the capture interrupt's fast window. Interrupts are off.
 void ServiceCritical() {
   uint32_t due;
   uint8_t byte;
+  shared.alarm_state = kIdle;
+  hal::DisarmAlarm();
   while (engine.PeekCritical(&due, &byte)) {
     const uint32_t now = Now();
     const int32_t wait = TicksUntil(now, due);
     if (wait > kSpinTicks) {
+      shared.alarm_due = due;
+      shared.alarm_byte = byte;
+      shared.alarm_state = kArmed;
       hal::ArmAlarm(Low(due - kAlarmLeadTicks));
-      return;
+      break;
     }
     uint32_t at = due;
-    if (byte != 0) {
-      if (cv2midi_send_at(wait < 0 ? Low(now) : Low(due), byte) != 0) at = Now();
-    }
+    if (byte != 0 && hal::SendAt(Low(wait < 0 ? now : due), byte) != 0) at = Now();
     engine.CriticalSent(at);
   }
-  hal::DisarmAlarm();
+  const ClockEngine::FastEdge fast = engine.fast_edge();
+  shared.fast_from = fast.from;
+  shared.fast_until = fast.until;
+  shared.fast_byte = fast.byte;
+}
+
+// What the interrupts left: a sent alarm byte, reset changes, captured edges.
+void TakeInterruptWork() {
+  ATOMIC_BLOCK(ATOMIC_FORCEON) {
+    if (shared.alarm_state == kSent) {
+      engine.CriticalSent(shared.alarm_sent_at);
+      ServiceCritical();
+    }
+    if (shared.reset_changed) {
+      shared.reset_changed = 0;
+      if (engine.settings().reset_mode == ResetMode::kTrigger) {
+        for (; shared.reset_rises > 0; --shared.reset_rises) engine.OnResetJack(true);
+      } else {
+        shared.reset_rises = 0;
+        engine.OnResetJack(shared.reset_level != 0);
+      }
+      ServiceCritical();
+    }
+  }
+  for (;;) {
+    ATOMIC_BLOCK(ATOMIC_FORCEON) {
+      if (shared.edge_count == 0) return;
+      const uint8_t slot = shared.edge_head;
+      shared.edge_head = (slot + 1) % Shared::kEdgeSlots;
+      --shared.edge_count;
+      const uint32_t t = shared.edge_at[slot];
+      if (engine.OnEdge(t) && shared.edge_sent[slot] != 0) {
+        engine.CriticalSent(t + kLatencyTicks);
+      }
+      ServiceCritical();
+    }
+  }
 }
 
 void Housekeeping() {
   wdt_reset();
   const bool pressed = !hal::ButtonIn::Read();
-  uint32_t now;
   bool led;
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
-    now = Now();
-    // Near a critical moment: try again at the next wake-up, which the alarm or the
-    // edge itself brings.
-    if (!engine.Quiet(now, kQuietTicks)) return;
+    const uint32_t now = Now();
     const ButtonEvent event = button.Sample(pressed, now);
-    if (event != ButtonEvent::kNone) engine.OnButton(event);
+    if (event != ButtonEvent::kNone) pending_event = event;
     engine.Poll(now);
-    const uint32_t at = now + kMainSendTicks;
-    uint8_t byte;
-    if (engine.PopSoon(at, &byte)) cv2midi_send_at(Low(at), byte);
-    ServiceCritical();
+    if (pending_event != ButtonEvent::kNone || engine.soon_pending()) {
+      // Near a critical moment: try again at the next wake-up, which the alarm or the
+      // edge itself brings.
+      if (!engine.Quiet(now, kQuietTicks)) return;
+      engine.OnButton(pending_event);
+      pending_event = ButtonEvent::kNone;
+      const uint32_t at = now + kMainSendTicks;
+      uint8_t byte;
+      if (engine.PopSoon(at, &byte)) hal::SendAt(Low(at), byte);
+      ServiceCritical();
+    }
     led = engine.Led(now);
   }
   housekeeping_due = false;
@@ -102,9 +140,11 @@ void Init() {
   hal::LedOut::Output();
   hal::LedOut::Set(false);
 
-  EngineSettings settings;
-  settings.latency_ticks = kLatencyTicks;
-  engine.Init(settings);
+  uint8_t stored[kSettingsBytes];
+  eeprom_read_block(stored, reinterpret_cast<const void*>(kSettingsAddress), kSettingsBytes);
+  Settings settings;
+  DecodeSettings(stored, &settings);
+  engine.Init(ToEngineSettings(settings, kLatencyTicks));
 
   hal::InitMidiUart();
   hal::InitTimers();
@@ -112,38 +152,24 @@ void Init() {
   EICRA = _BV(ISC00);
   EIFR = _BV(INTF0);
   EIMSK = _BV(INT0);
+  shared.reset_level = hal::ResetIn::Read() ? 0 : 1;
+  if (engine.settings().reset_mode == ResetMode::kRunGate) shared.reset_changed = 1;
+  ATOMIC_BLOCK(ATOMIC_FORCEON) { ServiceCritical(); }
 }
-
-void OnCapture() {
-  const uint16_t count = ICR1;
-  const uint32_t t = capture_clock.Extend(count, hal::Timer1OverflowPending());
-  const uint8_t first = engine.FastFirstByte(t);
-  uint32_t at = t + kLatencyTicks;
-  if (first != 0 && cv2midi_send_at(Low(at), first) != 0) at = Now();
-  if (engine.OnEdge(t) && first != 0) engine.CriticalSent(at);
-  ServiceCritical();
-}
-
-void OnOverflow() { capture_clock.OnOverflow(); }
-
-void OnAlarm() { ServiceCritical(); }
-
-void OnResetPin() {
-  // The input stage inverts: the pin is low while the jack is high.
-  engine.OnResetJack(!hal::ResetIn::Read());
-}
-
-void OnTick() { tick_pending = true; }
 
 void Run() {
-  if (tick_pending) {
-    tick_pending = false;
+  TakeInterruptWork();
+  if (shared.tick) {
+    shared.tick = 0;
     housekeeping_due = true;
   }
   if (housekeeping_due) Housekeeping();
 }
 
-bool WorkPending() { return tick_pending; }
+bool WorkPending() {
+  return shared.tick || shared.edge_count != 0 || shared.alarm_state == kSent ||
+         shared.reset_changed;
+}
 
 }  // namespace firmware
 }  // namespace cv2midi

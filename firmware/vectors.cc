@@ -1,4 +1,4 @@
-// Every interrupt vector of the firmware. Each hands over to converter.cc at once.
+// Every interrupt vector of the firmware; the bodies are inline in converter.h.
 #include <avr/interrupt.h>
 
 #include "firmware/converter.h"
@@ -6,7 +6,7 @@
 using namespace cv2midi::firmware;
 
 ISR(TIMER1_CAPT_vect) { OnCapture(); }
-ISR(TIMER1_OVF_vect) { OnOverflow(); }
 ISR(TIMER3_COMPA_vect) { OnAlarm(); }
+ISR(TIMER1_OVF_vect) { OnOverflow(); }
 ISR(TIMER0_COMPA_vect) { OnTick(); }
 ISR(INT0_vect) { OnResetPin(); }

@@ -1,0 +1,88 @@
+// Settings validation and the EEPROM block layout:
+// [0..1] 'c' '2'  [2] version  [3] ppqn  [4] reset mode  [5] timeout multiple
+// [6] flags: bit 0 clocks while stopped, bit 1 auto-start, bit 2 thru
+// [7..8] glitch window in us, little-endian  [9] zero  [10..11] CRC-16/CCITT of 0..9
+#include "core/settings.h"
+
+namespace cv2midi {
+namespace {
+
+constexpr uint8_t kTag0 = 'c';
+constexpr uint8_t kTag1 = '2';
+
+}  // namespace
+
+uint16_t Crc16(const uint8_t* data, size_t size) {
+  uint16_t crc = 0xFFFF;
+  for (size_t i = 0; i < size; ++i) {
+    crc = static_cast<uint16_t>(crc ^ (static_cast<uint16_t>(data[i]) << 8));
+    for (uint8_t bit = 0; bit < 8; ++bit) {
+      crc = (crc & 0x8000) ? static_cast<uint16_t>((crc << 1) ^ 0x1021)
+                           : static_cast<uint16_t>(crc << 1);
+    }
+  }
+  return crc;
+}
+
+bool SettingsValid(const Settings& s) {
+  const uint8_t p = s.ppqn;
+  const bool ppqn_ok = p == 1 || p == 2 || p == 4 || p == 8 || p == 12 || p == 24;
+  return ppqn_ok &&
+         (s.reset_mode == ResetMode::kTrigger || s.reset_mode == ResetMode::kRunGate) &&
+         s.timeout_multiple >= 2 && s.timeout_multiple <= 8 && s.glitch_us >= 250 &&
+         s.glitch_us <= 4000;
+}
+
+void EncodeSettings(const Settings& s, uint8_t out[kSettingsBytes]) {
+  out[0] = kTag0;
+  out[1] = kTag1;
+  out[2] = kSettingsVersion;
+  out[3] = s.ppqn;
+  out[4] = static_cast<uint8_t>(s.reset_mode);
+  out[5] = s.timeout_multiple;
+  out[6] = static_cast<uint8_t>((s.clocks_while_stopped ? 1 : 0) | (s.auto_start ? 2 : 0) |
+                                (s.thru ? 4 : 0));
+  out[7] = static_cast<uint8_t>(s.glitch_us);
+  out[8] = static_cast<uint8_t>(s.glitch_us >> 8);
+  out[9] = 0;
+  const uint16_t crc = Crc16(out, 10);
+  out[10] = static_cast<uint8_t>(crc);
+  out[11] = static_cast<uint8_t>(crc >> 8);
+}
+
+SettingsStatus DecodeSettings(const uint8_t in[kSettingsBytes], Settings* out) {
+  *out = Settings();
+  bool blank = true;
+  for (size_t i = 0; i < kSettingsBytes; ++i) blank = blank && in[i] == 0xFF;
+  if (blank) return SettingsStatus::kBlank;
+  const uint16_t crc = static_cast<uint16_t>(in[10] | (in[11] << 8));
+  if (in[0] != kTag0 || in[1] != kTag1 || in[2] != kSettingsVersion || in[9] != 0 ||
+      crc != Crc16(in, 10) || in[4] > 1 || (in[6] & ~7) != 0) {
+    return SettingsStatus::kCorrupt;
+  }
+  Settings s;
+  s.ppqn = in[3];
+  s.reset_mode = static_cast<ResetMode>(in[4]);
+  s.timeout_multiple = in[5];
+  s.clocks_while_stopped = (in[6] & 1) != 0;
+  s.auto_start = (in[6] & 2) != 0;
+  s.thru = (in[6] & 4) != 0;
+  s.glitch_us = static_cast<uint16_t>(in[7] | (in[8] << 8));
+  if (!SettingsValid(s)) return SettingsStatus::kCorrupt;
+  *out = s;
+  return SettingsStatus::kOk;
+}
+
+EngineSettings ToEngineSettings(const Settings& s, uint32_t latency_ticks) {
+  EngineSettings e;
+  e.ppqn = s.ppqn;
+  e.timeout_multiple = s.timeout_multiple;
+  e.clocks_while_stopped = s.clocks_while_stopped;
+  e.auto_start = s.auto_start;
+  e.reset_mode = s.reset_mode;
+  e.glitch_ticks = static_cast<uint32_t>(s.glitch_us) * kTicksPerUs;
+  e.latency_ticks = latency_ticks;
+  return e;
+}
+
+}  // namespace cv2midi

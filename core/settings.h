@@ -1,0 +1,39 @@
+// The user's settings and their EEPROM form: a tagged, versioned block with a CRC, so a
+// blank or corrupt EEPROM is told apart and the converter falls back to the defaults.
+#ifndef CV2MIDI_CORE_SETTINGS_H_
+#define CV2MIDI_CORE_SETTINGS_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/clock_engine.h"
+
+namespace cv2midi {
+
+struct Settings {
+  uint8_t ppqn = 1;
+  ResetMode reset_mode = ResetMode::kTrigger;
+  uint8_t timeout_multiple = 2;
+  bool clocks_while_stopped = true;
+  bool auto_start = true;
+  bool thru = true;
+  uint16_t glitch_us = 1000;  // 250..4000
+};
+
+enum class SettingsStatus : uint8_t { kOk, kBlank, kCorrupt };
+
+constexpr uint8_t kSettingsVersion = 1;
+constexpr size_t kSettingsBytes = 12;
+
+bool SettingsValid(const Settings& s);
+void EncodeSettings(const Settings& s, uint8_t out[kSettingsBytes]);
+// Fills `out` with the stored settings, or with the defaults when the block is blank,
+// corrupt, of another layout version, or holds a value out of range.
+SettingsStatus DecodeSettings(const uint8_t in[kSettingsBytes], Settings* out);
+EngineSettings ToEngineSettings(const Settings& s, uint32_t latency_ticks);
+
+uint16_t Crc16(const uint8_t* data, size_t size);
+
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_CORE_SETTINGS_H_

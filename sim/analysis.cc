@@ -1,0 +1,322 @@
+// Contract measurements; see analysis.h.
+#include "sim/analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/clock_engine.h"
+#include "core/midi.h"
+
+namespace cv2midi {
+namespace sim {
+namespace {
+
+constexpr uint64_t kByte = 5120;            // 320 us on the wire
+constexpr uint64_t kSteadyTolerance = 8;    // intervals equal within half a microsecond
+constexpr double kNsPerCycle = 62.5;
+
+std::string Format(const char* fmt, double a, double b = 0, double c = 0) {
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), fmt, a, b, c);
+  return buf;
+}
+
+struct Transport {
+  uint64_t at;
+  uint8_t byte;
+};
+
+// Whether the wire said "running" just before `t`.
+bool RunningAt(const std::vector<Transport>& transport, uint64_t t) {
+  bool running = false;
+  for (const Transport& x : transport) {
+    if (x.at >= t) break;
+    if (x.byte == midi::kStart || x.byte == midi::kContinue) running = true;
+    if (x.byte == midi::kStop) running = false;
+  }
+  return running;
+}
+
+}  // namespace
+
+Analysis Analyze(const RunResult& run) {
+  Analysis a;
+  const Scenario& sc = run.scenario;
+  ClockEngine reference;
+  reference.Init(ToEngineSettings(sc.settings, 0));
+  a.n = reference.clocks_per_pulse();
+  a.glitch_window = reference.glitch_ticks();
+  const size_t n = a.n;
+
+  // Edges the contract's glitch rule accepts.
+  std::vector<uint64_t> edges;
+  a.pulses = run.edges.size();
+  for (const Edge& e : run.edges) {
+    const bool accept = edges.empty() || e.at - edges.back() >= a.glitch_window;
+    if (e.kind == PulseKind::kGlitch) {
+      ++a.glitches_sent;
+      if (accept) ++a.glitches_through;
+    }
+    if (accept) {
+      edges.push_back(e.at);
+    } else {
+      ++a.rejected;
+    }
+  }
+  a.accepted = edges.size();
+
+  std::vector<uint64_t> clocks;
+  std::vector<Transport> transport;
+  for (const TxByte& b : run.tx) {
+    switch (b.byte) {
+      case midi::kClock: clocks.push_back(b.cycle); break;
+      case midi::kStart: ++a.starts; transport.push_back({b.cycle, b.byte}); break;
+      case midi::kContinue: ++a.continues; transport.push_back({b.cycle, b.byte}); break;
+      case midi::kStop: ++a.stops; transport.push_back({b.cycle, b.byte}); break;
+      case midi::kSongPosition: ++a.song_positions; break;
+      default: ++a.other_bytes; break;
+    }
+  }
+  a.clocks = clocks.size();
+
+  // Each accepted edge's N clocks. With clocks while stopped every edge gives N clocks in
+  // order, so clock k belongs to edge k / N; otherwise only clocks of running stretches,
+  // counted from each Start.
+  std::vector<std::vector<uint64_t>> edge_clocks(edges.size());
+  if (sc.settings.clocks_while_stopped) {
+    a.balance_checked = true;
+    a.clock_balance = static_cast<long>(clocks.size()) - static_cast<long>(n * edges.size());
+    for (size_t k = 0; k < clocks.size() && k / n < edges.size(); ++k) {
+      edge_clocks[k / n].push_back(clocks[k]);
+    }
+  } else {
+    for (size_t t = 0; t < transport.size(); ++t) {
+      if (transport[t].byte != midi::kStart) continue;
+      const uint64_t from = transport[t].at;
+      const uint64_t to = t + 1 < transport.size() ? transport[t + 1].at : UINT64_MAX;
+      size_t first_edge = 0;
+      while (first_edge + 1 < edges.size() && edges[first_edge + 1] <= from) ++first_edge;
+      size_t k = 0;
+      for (uint64_t c : clocks) {
+        if (c <= from || c >= to) continue;
+        const size_t e = first_edge + k / n;
+        if (e < edges.size()) edge_clocks[e].push_back(c);
+        ++k;
+      }
+    }
+  }
+
+  // Latency: the first byte after an edge that found the line idle and nothing owed.
+  std::vector<uint64_t> latencies;
+  for (size_t i = 0; i < edges.size(); ++i) {
+    if (edge_clocks[i].empty()) continue;
+    const bool owed = i > 0 && !edge_clocks[i - 1].empty() && edge_clocks[i - 1].back() >= edges[i];
+    if (owed) continue;
+    auto it = std::lower_bound(run.tx.begin(), run.tx.end(), edges[i],
+                               [](const TxByte& b, uint64_t t) { return b.cycle < t; });
+    if (it == run.tx.end()) continue;
+    if (it != run.tx.begin() && std::prev(it)->cycle + kByte > edges[i]) continue;
+    latencies.push_back(it->cycle - edges[i]);
+  }
+  if (!latencies.empty()) {
+    std::vector<uint64_t> sorted = latencies;
+    std::sort(sorted.begin(), sorted.end());
+    a.latency_samples = sorted.size();
+    a.latency_median = sorted[sorted.size() / 2];
+    a.latency_min = sorted.front();
+    a.latency_max = sorted.back();
+  }
+  const uint64_t latency = a.latency_median;
+
+  // Position (DESIGN.md item 6): edge i's first clock never before the edge, never later
+  // than the clocks owed before it allow, and all N of them present.
+  for (size_t i = 0; i < edges.size(); ++i) {
+    const std::vector<uint64_t>& mine = edge_clocks[i];
+    const bool last = i + 1 == edges.size();
+    if (mine.empty()) continue;
+    ++a.position_checked;
+    size_t owed = 0;
+    if (i > 0) {
+      for (uint64_t c : edge_clocks[i - 1]) owed += c >= edges[i];
+    }
+    std::string failure;
+    if (mine.front() < edges[i]) {
+      failure = "first clock before its edge";
+    } else if (mine.front() > edges[i] + latency + (owed + 3) * kByte) {
+      failure = "first clock late by " + Format("%.0f us", (mine.front() - edges[i]) / 16.0);
+    } else if (mine.size() != n && !last) {
+      failure = Format("%.0f clocks instead of %.0f", mine.size(), n);
+    }
+    if (!failure.empty()) {
+      if (a.position_failures++ == 0) {
+        a.first_position_failure =
+            Format("edge %.0f at %.6f s: ", i + 1, edges[i] / 16e6) + failure;
+      }
+    }
+    if (owed > 0) {
+      ++a.bursts;
+      a.owed_clocks += owed;
+      a.longest_burst = std::max(a.longest_burst, owed + 1);
+      // From the first owed clock to this edge's first clock, every byte back to back.
+      const uint64_t from = edge_clocks[i - 1][edge_clocks[i - 1].size() - owed];
+      for (size_t b = 1; b < run.tx.size(); ++b) {
+        if (run.tx[b].cycle <= from || run.tx[b - 1].cycle < from) continue;
+        if (run.tx[b].cycle > mine.front()) break;
+        if (run.tx[b].cycle - run.tx[b - 1].cycle != kByte) a.bursts_back_to_back = false;
+      }
+    }
+  }
+
+  // Timing error over steady intervals: ideal = edge + L + j * interval / N.
+  double sum_sq = 0;
+  for (size_t i = 1; i + 1 < edges.size(); ++i) {
+    const uint64_t before = edges[i] - edges[i - 1];
+    const uint64_t after = edges[i + 1] - edges[i];
+    const uint64_t diff = before > after ? before - after : after - before;
+    if (diff > kSteadyTolerance || edge_clocks[i].size() != n) continue;
+    if (edge_clocks[i - 1].size() == n && edge_clocks[i - 1].back() >= edges[i]) continue;
+    for (size_t j = 0; j < n; ++j) {
+      const double ideal = edges[i] + latency + static_cast<double>(j) * before / n;
+      const double error = (static_cast<double>(edge_clocks[i][j]) - ideal) * kNsPerCycle;
+      a.error_max_ns = std::max(a.error_max_ns, std::fabs(error));
+      sum_sq += error * error;
+      ++a.timed_clocks;
+    }
+  }
+  if (a.timed_clocks > 0) a.error_rms_ns = std::sqrt(sum_sq / a.timed_clocks);
+
+  // Timeouts: every silence past the multiple while running must end in a Stop on time.
+  const uint64_t multiple = sc.settings.timeout_multiple;
+  for (size_t i = 1; i < edges.size(); ++i) {
+    const uint64_t interval = edges[i] - edges[i - 1];
+    const uint64_t next = i + 1 < edges.size() ? edges[i + 1] : run.cycles;
+    const uint64_t due = edges[i] + multiple * interval;
+    const uint64_t limit = due + kCyclesPerMs;
+    if (next <= limit || !RunningAt(transport, due)) continue;
+    StopFigures s{edges[i], 0, 0, limit, false};
+    for (const Transport& x : transport) {
+      if (x.byte == midi::kStop && x.at > edges[i] && x.at <= next) {
+        s.stop_at = x.at;
+        s.intervals = static_cast<double>(x.at - edges[i]) / interval;
+        s.ok = x.at >= due && x.at <= limit;
+        break;
+      }
+    }
+    a.timeouts.push_back(s);
+  }
+
+  // Button presses while running: a Stop within the 5 ms debounce, a 1 ms tick and a byte.
+  for (const Action& act : sc.actions) {
+    if (act.kind != ActionKind::kButton || !RunningAt(transport, act.at)) continue;
+    ++a.button_stops_checked;
+    bool stopped = false;
+    for (const Transport& x : transport) {
+      if (x.byte == midi::kStop && x.at > act.at && x.at <= act.at + 8 * kCyclesPerMs) {
+        stopped = true;
+      }
+    }
+    if (!stopped) ++a.button_stops_late;
+  }
+
+  a.awake_percent =
+      run.cycles > 0 ? 100.0 * (run.cycles - std::min(run.sleep_cycles, run.cycles)) / run.cycles
+                     : 0;
+
+  for (const Segment& seg : sc.segments) {
+    SegmentFigures f;
+    f.segment = seg;
+    std::vector<uint64_t> gaps;
+    for (size_t k = 1; k < clocks.size(); ++k) {
+      if (clocks[k - 1] >= seg.from + latency && clocks[k] < seg.to + latency) {
+        gaps.push_back(clocks[k] - clocks[k - 1]);
+      }
+    }
+    if (!gaps.empty()) {
+      std::sort(gaps.begin(), gaps.end());
+      f.bpm_out = 60.0 * 16e6 / (24.0 * gaps[gaps.size() / 2]);
+    }
+    std::vector<uint64_t> beats;
+    size_t pulse = 0;
+    for (uint64_t e : edges) {
+      if (e < seg.from || e >= seg.to) continue;
+      if (pulse++ % sc.settings.ppqn == 0) beats.push_back(e + latency);
+    }
+    for (size_t b = 1; b < beats.size(); ++b) {
+      const int count = static_cast<int>(
+          std::lower_bound(clocks.begin(), clocks.end(), beats[b]) -
+          std::lower_bound(clocks.begin(), clocks.end(), beats[b - 1]));
+      if (f.clocks_per_beat_min == 0 || count < f.clocks_per_beat_min) f.clocks_per_beat_min = count;
+      f.clocks_per_beat_max = std::max(f.clocks_per_beat_max, count);
+    }
+    a.segments.push_back(f);
+  }
+
+  // The verdict, item by item.
+  auto add = [&a](const std::string& item, const std::string& figure, bool must, bool pass) {
+    a.verdict.push_back(VerdictItem{item, figure, must, pass});
+    if (must && !pass) a.pass = false;
+  };
+  add("firmware ran without crashing", run.crashed ? "crashed" : "ran to the end", true,
+      !run.crashed);
+  if (a.timed_clocks > 0) {
+    add("timing error at steady tempo <= 1 us",
+        Format("max %.1f ns, rms %.1f ns over %.0f clocks", a.error_max_ns, a.error_rms_ns,
+               a.timed_clocks),
+        true, a.error_max_ns <= 1000.0);
+    add("goal: timing error <= 0.25 us", Format("max %.1f ns", a.error_max_ns), false,
+        a.error_max_ns <= 250.0);
+  }
+  if (a.latency_samples > 0) {
+    add("edge to first clock latency constant and <= 20 us",
+        Format("%.2f us (%.0f to %.0f cycles)", a.latency_median / 16.0, a.latency_min,
+               a.latency_max),
+        true, a.latency_max <= 320 && a.latency_max - a.latency_min <= 4);
+    add("goal: latency <= 5 us", Format("%.2f us", a.latency_median / 16.0), false,
+        a.latency_median <= 80);
+  }
+  if (a.balance_checked) {
+    add("no clock lost or invented",
+        Format("%.0f clocks for %.0f edges x %.0f", a.clocks, a.accepted, n), true,
+        a.clock_balance == 0);
+  }
+  add("position integrity after every edge",
+      a.position_failures == 0 ? Format("%.0f edges checked", a.position_checked)
+                               : a.first_position_failure,
+      true, a.position_failures == 0 && a.position_checked > 0);
+  if (a.bursts > 0) {
+    add("owed clocks back to back at the line rate",
+        Format("%.0f bursts, %.0f owed clocks, longest %.0f bytes", a.bursts, a.owed_clocks,
+               a.longest_burst),
+        true, a.bursts_back_to_back);
+  }
+  if (a.glitches_sent > 0 || a.rejected > 0) {
+    add("glitches under the window ignored",
+        Format("%.0f of %.0f glitch pulses ignored (window %.2f ms)",
+               a.glitches_sent - a.glitches_through, a.glitches_sent, a.glitch_window / 16000.0),
+        true, a.glitches_through == 0);
+  }
+  for (const StopFigures& s : a.timeouts) {
+    add("Stop when the clock stops (timeout x interval, +1 ms)",
+        s.stop_at == 0 ? std::string("no Stop came")
+                       : Format("Stop %.3f intervals after the last edge at %.3f s", s.intervals,
+                                s.last_edge / 16e6),
+        true, s.ok);
+  }
+  if (a.button_stops_checked > 0) {
+    add("button press while running sends Stop at once",
+        Format("%.0f of %.0f presses stopped within 8 ms",
+               a.button_stops_checked - a.button_stops_late, a.button_stops_checked),
+        true, a.button_stops_late == 0);
+  }
+  add("static RAM <= 1 KB", Format("%.0f bytes, stack peak %.0f bytes", run.static_ram,
+                                   run.stack_depth),
+      true, run.static_ram <= 1024 && run.static_ram + run.stack_depth <= 2560);
+  if (run.flash > 0) add("flash <= 16 KB", Format("%.0f bytes", run.flash), true, run.flash <= 16384);
+  add("CPU awake time (reported; goal < 5 % at 3000 BPM)", Format("%.2f %%", a.awake_percent),
+      false, a.awake_percent < 5.0);
+  return a;
+}
+
+}  // namespace sim
+}  // namespace cv2midi

@@ -1,0 +1,83 @@
+// Measures a run against the behaviour contract (DESIGN.md sections 2-4) from what came
+// out of the pins alone: the cycles the clock jack moved and the cycles UDR1 was written.
+#ifndef CV2MIDI_SIM_ANALYSIS_H_
+#define CV2MIDI_SIM_ANALYSIS_H_
+
+#include <stdint.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/run.h"
+
+namespace cv2midi {
+namespace sim {
+
+struct VerdictItem {
+  std::string item;    // what the contract asks
+  std::string figure;  // what was measured
+  bool must_pass;      // false: reported against a goal only
+  bool pass;
+};
+
+struct SegmentFigures {
+  Segment segment;
+  double bpm_out = 0;
+  int clocks_per_beat_min = 0;
+  int clocks_per_beat_max = 0;
+};
+
+struct StopFigures {
+  uint64_t last_edge;
+  uint64_t stop_at;  // 0: no Stop came
+  double intervals;  // silence before the Stop, in intervals
+  uint64_t limit;    // latest allowed cycle
+  bool ok;
+};
+
+struct Analysis {
+  uint8_t n = 24;
+  uint64_t glitch_window = 0;
+  size_t pulses = 0;
+  size_t accepted = 0;
+  size_t rejected = 0;
+  size_t glitches_sent = 0;     // glitch pulses in the scenario
+  size_t glitches_through = 0;  // of those, accepted by the rule (should be 0)
+
+  size_t clocks = 0;
+  long clock_balance = 0;  // clocks sent - N * accepted edges (clocks while stopped on)
+  bool balance_checked = false;
+  size_t starts = 0, continues = 0, stops = 0, song_positions = 0, other_bytes = 0;
+
+  size_t position_checked = 0;
+  size_t position_failures = 0;
+  std::string first_position_failure;
+
+  size_t latency_samples = 0;
+  uint64_t latency_median = 0, latency_min = 0, latency_max = 0;
+
+  size_t timed_clocks = 0;
+  double error_max_ns = 0;
+  double error_rms_ns = 0;
+
+  size_t bursts = 0;
+  size_t owed_clocks = 0;
+  size_t longest_burst = 0;
+  bool bursts_back_to_back = true;
+
+  std::vector<StopFigures> timeouts;
+  size_t button_stops_checked = 0;
+  size_t button_stops_late = 0;
+
+  double awake_percent = 0;
+  std::vector<SegmentFigures> segments;
+  std::vector<VerdictItem> verdict;
+  bool pass = true;
+};
+
+Analysis Analyze(const RunResult& run);
+
+}  // namespace sim
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_SIM_ANALYSIS_H_

@@ -1,0 +1,96 @@
+// Scenario playback; see run.h.
+#include "sim/run.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+
+namespace cv2midi {
+namespace sim {
+
+std::string DefaultElf() {
+  const char* env = std::getenv("CV2MIDI_ELF");
+  if (env != nullptr && *env != '\0') return env;
+  return CV2MIDI_ELF;
+}
+
+namespace {
+
+unsigned FlashBytes(const std::string& elf) {
+  std::ifstream hex(elf.substr(0, elf.size() - 4) + ".hex");
+  unsigned bytes = 0;
+  for (std::string line; std::getline(hex, line);) {
+    if (line.size() > 9 && line[0] == ':' && line.substr(7, 2) == "00") {
+      bytes += static_cast<unsigned>(std::stoul(line.substr(1, 2), nullptr, 16));
+    }
+  }
+  return bytes;
+}
+
+}  // namespace
+
+bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult* result,
+                 std::string* error) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  *result = RunResult();
+  result->scenario = scenario;
+  Teensy teensy;
+  std::vector<uint8_t> eeprom;
+  if (scenario.settings_given) {
+    eeprom.resize(kSettingsBytes);
+    EncodeSettings(scenario.settings, eeprom.data());
+  }
+  if (!teensy.Load(options.elf, eeprom, error)) return false;
+  if (!options.vcd.empty() && !teensy.TraceTo(options.vcd)) {
+    *error = "cannot write the trace " + options.vcd;
+    return false;
+  }
+  std::vector<Edge>& edges = result->edges;
+  for (const Pulse& p : scenario.pulses) {
+    const PulseKind kind = p.kind;
+    teensy.At(p.at, [&teensy, &edges, kind] {
+      teensy.SetClockJack(true);
+      edges.push_back(Edge{teensy.last_clock_raise(), kind});
+    });
+    teensy.At(p.at + p.width, [&teensy] { teensy.SetClockJack(false); });
+  }
+  for (const Action& a : scenario.actions) {
+    switch (a.kind) {
+      case ActionKind::kButton:
+        teensy.At(a.at, [&teensy] { teensy.SetButton(true); });
+        teensy.At(a.at + a.length, [&teensy] { teensy.SetButton(false); });
+        break;
+      case ActionKind::kResetPulse:
+        teensy.At(a.at, [&teensy] { teensy.SetResetJack(true); });
+        teensy.At(a.at + a.length, [&teensy] { teensy.SetResetJack(false); });
+        break;
+      case ActionKind::kGateOn:
+        teensy.At(a.at, [&teensy] { teensy.SetResetJack(true); });
+        break;
+      case ActionKind::kGateOff:
+        teensy.At(a.at, [&teensy] { teensy.SetResetJack(false); });
+        break;
+      case ActionKind::kMidiIn:
+        for (size_t i = 0; i < a.bytes.size(); ++i) {
+          const uint8_t byte = a.bytes[i];
+          teensy.At(a.at + i * 5120, [&teensy, byte] { teensy.SendMidiIn(byte); });
+        }
+        break;
+    }
+  }
+  teensy.RunUntil(scenario.end);
+  result->tx = teensy.tx();
+  result->led = teensy.led();
+  result->cycles = teensy.cycle();
+  result->sleep_cycles = teensy.sleep_cycles();
+  result->stack_depth = teensy.StackDepth();
+  result->static_ram = teensy.StaticRam();
+  result->flash = FlashBytes(options.elf);
+  result->crashed = teensy.crashed();
+  result->wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return true;
+}
+
+}  // namespace sim
+}  // namespace cv2midi

@@ -1,0 +1,49 @@
+// Plays a scenario on the simulated Teensy and keeps what happened at the pins.
+#ifndef CV2MIDI_SIM_RUN_H_
+#define CV2MIDI_SIM_RUN_H_
+
+#include <stdint.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/scenario.h"
+#include "sim/teensy.h"
+
+namespace cv2midi {
+namespace sim {
+
+struct Edge {
+  uint64_t at;  // the cycle the pin actually moved
+  PulseKind kind;
+};
+
+struct RunResult {
+  Scenario scenario;
+  std::vector<Edge> edges;  // every rising edge of the clock jack
+  std::vector<TxByte> tx;
+  std::vector<PinChange> led;
+  uint64_t cycles = 0;
+  uint64_t sleep_cycles = 0;
+  unsigned stack_depth = 0;
+  unsigned static_ram = 0;
+  unsigned flash = 0;
+  bool crashed = false;
+  double wall_seconds = 0;
+};
+
+struct RunOptions {
+  std::string elf;
+  std::string vcd;  // empty: no trace
+};
+
+bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult* result,
+                 std::string* error);
+
+// The image the build made (CV2MIDI_ELF, or the CV2MIDI_ELF environment variable).
+std::string DefaultElf();
+
+}  // namespace sim
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_SIM_RUN_H_

@@ -1,0 +1,357 @@
+// The scenario parser and pulse generator.
+#include "sim/scenario.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace cv2midi {
+namespace sim {
+namespace {
+
+constexpr double kCyclesPerSecondF = 16e6;
+
+struct ParseError {
+  std::string what;
+};
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+double Number(const std::string& word, const char* what) {
+  char* end = nullptr;
+  const double v = std::strtod(word.c_str(), &end);
+  if (word.empty() || end == word.c_str() || *end != '\0' || !std::isfinite(v)) {
+    throw ParseError{std::string("expected ") + what + ", got '" + word + "'"};
+  }
+  return v;
+}
+
+// "5ms", "0.3ms", "50us", "2s" -> cycles.
+uint64_t Duration(const std::string& word) {
+  size_t unit = word.find_first_not_of("0123456789.");
+  if (unit == std::string::npos || unit == 0) {
+    throw ParseError{"expected a duration such as 5ms, 50us or 2s, got '" + word + "'"};
+  }
+  const double v = Number(word.substr(0, unit), "a duration");
+  const std::string u = word.substr(unit);
+  double seconds;
+  if (u == "s") {
+    seconds = v;
+  } else if (u == "ms") {
+    seconds = v / 1e3;
+  } else if (u == "us") {
+    seconds = v / 1e6;
+  } else {
+    throw ParseError{"unknown time unit '" + u + "' (use s, ms or us)"};
+  }
+  if (v < 0 || seconds > 3600) throw ParseError{"duration out of range: '" + word + "'"};
+  return static_cast<uint64_t>(std::llround(seconds * kCyclesPerSecondF));
+}
+
+bool OnOff(const std::string& word) {
+  if (word == "on") return true;
+  if (word == "off") return false;
+  throw ParseError{"expected on or off, got '" + word + "'"};
+}
+
+class Parser {
+ public:
+  explicit Parser(Scenario* s) : s_(s), rng_(1) {}
+
+  void Line(std::vector<std::string> w, int line) {
+    line_ = line;
+    // "... at T" may end any event line.
+    uint64_t at = cursor_;
+    if (w.size() >= 3 && w[w.size() - 2] == "at") {
+      at = kScenarioStart + Duration(w.back());
+      w.resize(w.size() - 2);
+    }
+    const std::string& cmd = w[0];
+    if (cmd == "ppqn") {
+      Want(w, 2, "ppqn N");
+      const double p = Number(w[1], "a PPQN");
+      if (p != 1 && p != 2 && p != 4 && p != 8 && p != 12 && p != 24) {
+        throw ParseError{"ppqn must be 1, 2, 4, 8, 12 or 24"};
+      }
+      s_->settings.ppqn = static_cast<uint8_t>(p);
+      s_->settings_given = true;
+    } else if (cmd == "width") {
+      Want(w, 2, "width DURATION");
+      width_ = Duration(w[1]);
+      if (width_ < 16) throw ParseError{"a pulse must be at least 1us wide"};
+    } else if (cmd == "setting") {
+      Setting(w);
+    } else if (cmd == "tempo") {
+      // tempo BPM for N beats
+      Want(w, 5, "tempo BPM for N beats");
+      Keyword(w[2], "for");
+      Keyword(w[4], "beats");
+      const double bpm = Bpm(w[1]);
+      Play(bpm, bpm, Beats(w[3]));
+    } else if (cmd == "ramp") {
+      // ramp FROM to TO over N beats
+      Want(w, 7, "ramp FROM to TO over N beats");
+      Keyword(w[2], "to");
+      Keyword(w[4], "over");
+      Keyword(w[6], "beats");
+      Play(Bpm(w[1]), Bpm(w[3]), Beats(w[5]));
+    } else if (cmd == "swing") {
+      Want(w, 2, "swing PERCENT");
+      std::string p = w[1];
+      if (!p.empty() && p.back() == '%') p.pop_back();
+      swing_ = Number(p, "a swing percentage") / 100.0;
+      if (swing_ < 0.5 || swing_ > 0.75) throw ParseError{"swing must be 50% to 75%"};
+    } else if (cmd == "jitter") {
+      // jitter 50us [seed N]
+      if (w.size() != 2 && w.size() != 4) throw ParseError{"usage: jitter DURATION [seed N]"};
+      jitter_ = Duration(w[1]);
+      if (w.size() == 4) {
+        Keyword(w[2], "seed");
+        rng_.seed(static_cast<uint32_t>(Number(w[3], "a seed")));
+      }
+    } else if (cmd == "glitches") {
+      // glitches 0.3ms | glitches off
+      Want(w, 2, "glitches DURATION|off");
+      glitch_after_ = w[1] == "off" ? 0 : Duration(w[1]);
+    } else if (cmd == "missing" || cmd == "double") {
+      // missing every N | double every N [after DURATION] | ... off
+      if (w.size() == 2 && w[1] == "off") {
+        (cmd == "missing" ? missing_every_ : double_every_) = 0;
+      } else {
+        if (w.size() != 3 && w.size() != 5) {
+          throw ParseError{"usage: " + cmd + " every N" + (cmd == "double" ? " [after DURATION]" : "")};
+        }
+        Keyword(w[1], "every");
+        const double n = Number(w[2], "a count");
+        if (n < 2 || n != std::floor(n)) throw ParseError{"every N needs a whole N of 2 or more"};
+        (cmd == "missing" ? missing_every_ : double_every_) = static_cast<int>(n);
+        if (w.size() == 5) {
+          if (cmd != "double") throw ParseError{"usage: missing every N"};
+          Keyword(w[3], "after");
+          double_after_ = Duration(w[4]);
+        }
+      }
+    } else if (cmd == "silence") {
+      Want(w, 2, "silence DURATION");
+      cursor_ += Duration(w[1]);
+    } else if (cmd == "button") {
+      // button [long | hold DURATION] [at T]
+      uint64_t hold = 100 * 16000;
+      if (w.size() == 2 && w[1] == "long") {
+        hold = 1500 * 16000;
+      } else if (w.size() == 3 && w[1] == "hold") {
+        hold = Duration(w[2]);
+      } else if (w.size() != 1) {
+        throw ParseError{"usage: button [long | hold DURATION] [at T]"};
+      }
+      Add(Action{at, ActionKind::kButton, hold, {}});
+    } else if (cmd == "reset") {
+      Want(w, 1, "reset [at T]");
+      Add(Action{at, ActionKind::kResetPulse, width_, {}});
+    } else if (cmd == "gate") {
+      Want(w, 2, "gate on|off [at T]");
+      Add(Action{at, OnOff(w[1]) ? ActionKind::kGateOn : ActionKind::kGateOff, 0, {}});
+    } else if (cmd == "midi") {
+      if (w.size() < 2) throw ParseError{"usage: midi HEX-BYTES... [at T]"};
+      Action a{at, ActionKind::kMidiIn, 0, {}};
+      for (size_t i = 1; i < w.size(); ++i) {
+        char* end = nullptr;
+        const long v = std::strtol(w[i].c_str(), &end, 16);
+        if (w[i].size() > 2 || *end != '\0' || v < 0 || v > 255) {
+          throw ParseError{"expected a hex byte such as 90 or F8, got '" + w[i] + "'"};
+        }
+        a.bytes.push_back(static_cast<uint8_t>(v));
+      }
+      Add(a);
+    } else if (cmd == "end") {
+      Want(w, 3, "end after DURATION");
+      Keyword(w[1], "after");
+      end_tail_ = Duration(w[2]);
+    } else {
+      throw ParseError{"unknown command '" + cmd +
+                       "' (ppqn, width, setting, tempo, ramp, swing, jitter, glitches, "
+                       "missing, double, silence, button, reset, gate, midi, end)"};
+    }
+  }
+
+  void Finish() {
+    uint64_t last = cursor_;
+    for (const Action& a : s_->actions) last = std::max(last, a.at + a.length);
+    for (const Pulse& p : s_->pulses) last = std::max(last, p.at + p.width);
+    s_->end = last + end_tail_;
+    std::stable_sort(s_->pulses.begin(), s_->pulses.end(),
+                     [](const Pulse& a, const Pulse& b) { return a.at < b.at; });
+    std::stable_sort(s_->actions.begin(), s_->actions.end(),
+                     [](const Action& a, const Action& b) { return a.at < b.at; });
+  }
+
+ private:
+  static void Want(const std::vector<std::string>& w, size_t n, const char* usage) {
+    if (w.size() != n) throw ParseError{std::string("usage: ") + usage};
+  }
+  static void Keyword(const std::string& got, const char* want) {
+    if (got != want) throw ParseError{std::string("expected '") + want + "', got '" + got + "'"};
+  }
+  static double Bpm(const std::string& w) {
+    const double bpm = Number(w, "a tempo in BPM");
+    if (bpm < 1 || bpm > 3000) throw ParseError{"tempo must be 1 to 3000 BPM"};
+    return bpm;
+  }
+  static int Beats(const std::string& w) {
+    const double n = Number(w, "a number of beats");
+    if (n < 1 || n > 1000000 || n != std::floor(n)) {
+      throw ParseError{"beats must be a whole number from 1"};
+    }
+    return static_cast<int>(n);
+  }
+
+  void Setting(const std::vector<std::string>& w) {
+    Want(w, 3, "setting NAME VALUE");
+    Settings& st = s_->settings;
+    const std::string& v = w[2];
+    if (w[1] == "reset-mode") {
+      if (v == "trigger") {
+        st.reset_mode = ResetMode::kTrigger;
+      } else if (v == "gate") {
+        st.reset_mode = ResetMode::kRunGate;
+      } else {
+        throw ParseError{"reset-mode is trigger or gate"};
+      }
+    } else if (w[1] == "timeout") {
+      const double m = Number(v, "a timeout multiple");
+      if (m < 2 || m > 8 || m != std::floor(m)) throw ParseError{"timeout is 2 to 8 intervals"};
+      st.timeout_multiple = static_cast<uint8_t>(m);
+    } else if (w[1] == "clocks-while-stopped") {
+      st.clocks_while_stopped = OnOff(v);
+    } else if (w[1] == "auto-start") {
+      st.auto_start = OnOff(v);
+    } else if (w[1] == "thru") {
+      st.thru = OnOff(v);
+    } else if (w[1] == "glitch") {
+      const uint64_t us = Duration(v) / 16;
+      if (us < 250 || us > 4000) throw ParseError{"glitch window is 0.25ms to 4ms"};
+      st.glitch_us = static_cast<uint16_t>(us);
+    } else {
+      throw ParseError{"unknown setting '" + w[1] +
+                       "' (reset-mode, timeout, clocks-while-stopped, auto-start, thru, glitch)"};
+    }
+    s_->settings_given = true;
+  }
+
+  void Add(const Action& a) { s_->actions.push_back(a); }
+
+  void Play(double from, double to, int beats) {
+    const int ppqn = s_->settings.ppqn;
+    const int pulses = beats * ppqn;
+    const uint64_t start = cursor_;
+    double t = static_cast<double>(cursor_);
+    for (int i = 0; i < pulses; ++i) {
+      const double bpm = pulses > 1 ? from + (to - from) * i / (pulses - 1) : from;
+      double interval = kCyclesPerSecondF * 60.0 / bpm / ppqn;
+      if (swing_ > 0.5) interval *= 2 * (pulse_count_ % 2 == 0 ? swing_ : 1 - swing_);
+      ++pulse_count_;
+      const uint64_t nominal = static_cast<uint64_t>(std::llround(t));
+      int64_t offset = 0;
+      if (jitter_ > 0) {
+        std::uniform_int_distribution<int64_t> d(-static_cast<int64_t>(jitter_),
+                                                 static_cast<int64_t>(jitter_));
+        offset = d(rng_);
+      }
+      const bool missing = missing_every_ > 0 && pulse_count_ % missing_every_ == 0;
+      if (!missing) {
+        const uint64_t at = static_cast<uint64_t>(static_cast<int64_t>(nominal) + offset);
+        const uint64_t width = std::min<uint64_t>(width_, static_cast<uint64_t>(interval / 2));
+        s_->pulses.push_back(Pulse{at, width, PulseKind::kBeat});
+        if (glitch_after_ > 0) {
+          s_->pulses.push_back(Pulse{at + width + glitch_after_, 16 * 20, PulseKind::kGlitch});
+        }
+        if (double_every_ > 0 && pulse_count_ % double_every_ == 0) {
+          s_->pulses.push_back(Pulse{at + width + double_after_, width, PulseKind::kDouble});
+        }
+      }
+      t += interval;
+    }
+    cursor_ = static_cast<uint64_t>(std::llround(t));
+    s_->segments.push_back(Segment{start, cursor_, from, to, line_});
+  }
+
+  Scenario* s_;
+  std::mt19937 rng_;
+  int line_ = 0;
+  uint64_t cursor_ = kScenarioStart;
+  uint64_t width_ = 5 * 16000;
+  double swing_ = 0.5;
+  uint64_t jitter_ = 0;
+  uint64_t glitch_after_ = 0;
+  int missing_every_ = 0;
+  int double_every_ = 0;
+  uint64_t double_after_ = 3 * 16000;
+  uint64_t end_tail_ = 16000;
+  int pulse_count_ = 0;
+};
+
+}  // namespace
+
+bool ParseScenario(const std::string& text, const std::string& name, Scenario* out,
+                   std::string* error) {
+  *out = Scenario();
+  out->name = name;
+  Parser parser(out);
+  std::istringstream in(text);
+  std::string raw;
+  int line = 0;
+  try {
+    while (std::getline(in, raw)) {
+      ++line;
+      const size_t hash = raw.find('#');
+      if (hash != std::string::npos) {
+        if (out->summary.empty() && line == 1) {
+          std::string c = raw.substr(hash + 1);
+          c.erase(0, c.find_first_not_of(' '));
+          out->summary = c;
+        }
+        raw.resize(hash);
+      }
+      std::istringstream words(Lower(raw));
+      std::vector<std::string> w;
+      for (std::string word; words >> word;) w.push_back(word);
+      if (w.empty()) continue;
+      parser.Line(w, line);
+    }
+    parser.Finish();
+  } catch (const ParseError& e) {
+    *error = std::to_string(line) + ": " + e.what;
+    return false;
+  }
+  if (out->pulses.empty() && out->actions.empty()) {
+    *error = std::to_string(line) + ": the scenario plays nothing (add a tempo line)";
+    return false;
+  }
+  return true;
+}
+
+bool LoadScenario(const std::string& path, Scenario* out, std::string* error) {
+  std::ifstream file(path);
+  if (!file) {
+    *error = "cannot open scenario " + path;
+    return false;
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  std::string name = path;
+  const size_t slash = name.find_last_of('/');
+  if (slash != std::string::npos) name = name.substr(slash + 1);
+  if (!ParseScenario(text.str(), name, out, error)) {
+    *error = path + ":" + *error;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace sim
+}  // namespace cv2midi

@@ -1,0 +1,198 @@
+// libsimavr glue for the simulated Teensy; see teensy.h.
+#include "sim/teensy.h"
+
+#include <avr_eeprom.h>
+#include <avr_ioport.h>
+#include <avr_uart.h>
+#include <sim_avr.h>
+#include <sim_elf.h>
+#include <sim_interrupts.h>
+#include <sim_irq.h>
+#include <sim_vcd_file.h>
+
+#include <cstring>
+
+namespace cv2midi {
+namespace sim {
+namespace {
+
+constexpr int kTimer3CompAVector = 32;  // ATmega32U4 datasheet 9.1, TIMER3 COMPA
+constexpr uint8_t kStackPaint = 0xC5;   // what firmware/main.cc paints free RAM with
+
+avr_irq_t* PortPin(avr_t* avr, char port, int bit) {
+  return avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit);
+}
+
+}  // namespace
+
+struct Teensy::Trace {
+  avr_vcd_t vcd;
+  avr_irq_t* tx_irqs = nullptr;  // [0] byte, [1] strobe
+  bool strobe = false;
+};
+
+Teensy::Teensy() = default;
+
+Teensy::~Teensy() {
+  if (trace_ != nullptr) {
+    avr_vcd_close(&trace_->vcd);
+    delete trace_;
+  }
+  if (avr_ != nullptr) avr_terminate(avr_);
+}
+
+bool Teensy::Load(const std::string& elf_path, const std::vector<uint8_t>& eeprom,
+                  std::string* error) {
+  elf_firmware_t firmware;
+  std::memset(&firmware, 0, sizeof(firmware));
+  if (elf_read_firmware(elf_path.c_str(), &firmware) != 0) {
+    *error = "cannot read the firmware image " + elf_path;
+    return false;
+  }
+  if (std::strcmp(firmware.mmcu, "atmega32u4") != 0 || firmware.frequency != 16000000) {
+    *error = elf_path + " does not embed AVR_MCU(16000000, \"atmega32u4\")";
+    return false;
+  }
+  avr_ = avr_make_mcu_by_name(firmware.mmcu);
+  if (avr_ == nullptr) {
+    *error = "libsimavr has no atmega32u4 core";
+    return false;
+  }
+  avr_init(avr_);
+  avr_->log = LOG_ERROR;
+  avr_load_firmware(avr_, &firmware);
+  avr_->custom.data = this;
+  avr_->sleep = reinterpret_cast<void (*)(avr_t*, avr_cycle_count_t)>(&Teensy::OnSleep);
+  static_ram_ = firmware.datasize + firmware.bsssize;
+  stack_floor_ = static_cast<uint16_t>(0x100 + static_ram_);
+
+  if (!eeprom.empty()) {
+    avr_eeprom_desc_t desc;
+    desc.ee = const_cast<uint8_t*>(eeprom.data());
+    desc.offset = 0;
+    desc.size = static_cast<uint32_t>(eeprom.size());
+    avr_ioctl(avr_, AVR_IOCTL_EEPROM_SET, &desc);
+  }
+
+  uint32_t flags = 0;  // no stdio echo, no usleep on every status read
+  avr_ioctl(avr_, AVR_IOCTL_UART_SET_FLAGS('1'), &flags);
+  avr_irq_register_notify(avr_io_getirq(avr_, AVR_IOCTL_UART_GETIRQ('1'), UART_IRQ_OUTPUT),
+                          &Teensy::OnTx, this);
+  avr_irq_register_notify(PortPin(avr_, 'D', 6), &Teensy::OnLed, this);
+
+  // Idle levels: jacks low (pins high through the inverting stage), button up, MIDI idle.
+  avr_raise_irq(PortPin(avr_, 'D', 4), 1);
+  avr_raise_irq(PortPin(avr_, 'D', 0), 1);
+  avr_raise_irq(PortPin(avr_, 'B', 0), 1);
+  avr_raise_irq(PortPin(avr_, 'D', 2), 1);
+  return true;
+}
+
+bool Teensy::TraceTo(const std::string& vcd_path) {
+  trace_ = new Trace();
+  // Flush often enough that a 1200-clock-a-second run never overflows simavr's FIFO.
+  if (avr_vcd_init(avr_, vcd_path.c_str(), &trace_->vcd, 1000) != 0) return false;
+  static const char* kTxNames[] = {"midi_tx_byte", "midi_tx_strobe"};
+  trace_->tx_irqs = avr_alloc_irq(&avr_->irq_pool, 0, 2, kTxNames);
+  avr_vcd_add_signal(&trace_->vcd, PortPin(avr_, 'D', 4), 1, "clock_pin_PD4");
+  avr_vcd_add_signal(&trace_->vcd, PortPin(avr_, 'D', 0), 1, "reset_pin_PD0");
+  avr_vcd_add_signal(&trace_->vcd, PortPin(avr_, 'B', 0), 1, "button_pin_PB0");
+  avr_vcd_add_signal(&trace_->vcd, PortPin(avr_, 'D', 6), 1, "led_PD6");
+  avr_vcd_add_signal(&trace_->vcd, &trace_->tx_irqs[0], 8, "midi_tx_byte");
+  avr_vcd_add_signal(&trace_->vcd, &trace_->tx_irqs[1], 1, "midi_tx_strobe");
+  avr_vcd_add_signal(&trace_->vcd,
+                     avr_get_interrupt_irq(avr_, kTimer3CompAVector) + AVR_INT_IRQ_RUNNING, 1,
+                     "timer3_compa_isr");
+  return avr_vcd_start(&trace_->vcd) == 0;
+}
+
+void Teensy::SetClockJack(bool high) {
+  last_clock_raise_ = avr_->cycle;
+  avr_raise_irq(PortPin(avr_, 'D', 4), high ? 0 : 1);
+}
+
+void Teensy::SetResetJack(bool high) { avr_raise_irq(PortPin(avr_, 'D', 0), high ? 0 : 1); }
+
+void Teensy::SetButton(bool pressed) { avr_raise_irq(PortPin(avr_, 'B', 0), pressed ? 0 : 1); }
+
+void Teensy::SendMidiIn(uint8_t byte) {
+  avr_raise_irq(avr_io_getirq(avr_, AVR_IOCTL_UART_GETIRQ('1'), UART_IRQ_INPUT), byte);
+}
+
+void Teensy::At(uint64_t cycle, std::function<void()> action) {
+  actions_.emplace(cycle, std::move(action));
+  Reschedule();
+}
+
+void Teensy::Reschedule() {
+  if (actions_.empty()) return;
+  const uint64_t next = actions_.begin()->first;
+  if (pump_at_ != 0 && pump_at_ <= next) return;
+  avr_cycle_timer_cancel(avr_, reinterpret_cast<avr_cycle_timer_t>(&Teensy::Pump), this);
+  pump_at_ = next;
+  const uint64_t delay = next > avr_->cycle ? next - avr_->cycle : 1;
+  avr_cycle_timer_register(avr_, delay, reinterpret_cast<avr_cycle_timer_t>(&Teensy::Pump),
+                           this);
+}
+
+uint64_t Teensy::Pump(avr_t* avr, uint64_t /*when*/, void* param) {
+  Teensy* self = static_cast<Teensy*>(param);
+  self->pump_at_ = 0;
+  while (!self->actions_.empty() && self->actions_.begin()->first <= avr->cycle) {
+    std::function<void()> action = std::move(self->actions_.begin()->second);
+    self->actions_.erase(self->actions_.begin());
+    action();
+  }
+  if (self->actions_.empty()) return 0;
+  self->pump_at_ = self->actions_.begin()->first;
+  return self->pump_at_;
+}
+
+void Teensy::RunUntil(uint64_t cycle) {
+  At(cycle, [] {});
+  while (avr_->cycle < cycle) {
+    const int state = avr_run(avr_);
+    if (state == cpu_Done || state == cpu_Crashed) break;
+  }
+}
+
+uint64_t Teensy::cycle() const { return avr_->cycle; }
+
+bool Teensy::crashed() const { return avr_->state == cpu_Crashed || avr_->state == cpu_Done; }
+
+unsigned Teensy::StackDepth() const {
+  const uint16_t ramend = 0x0AFF;
+  uint16_t lowest = ramend + 1;
+  for (uint16_t a = stack_floor_; a <= ramend; ++a) {
+    if (avr_->data[a] != kStackPaint) {
+      lowest = a;
+      break;
+    }
+  }
+  return ramend + 1u - lowest;
+}
+
+void Teensy::OnSleep(avr_t* avr, uint64_t cycles) {
+  static_cast<Teensy*>(avr->custom.data)->sleep_cycles_ += cycles + 1;
+}
+
+void Teensy::OnTx(avr_irq_t* /*irq*/, uint32_t value, void* param) {
+  Teensy* self = static_cast<Teensy*>(param);
+  self->tx_.push_back(TxByte{self->avr_->cycle, static_cast<uint8_t>(value)});
+  if (self->trace_ != nullptr) {
+    self->trace_->strobe = !self->trace_->strobe;
+    avr_raise_irq(&self->trace_->tx_irqs[0], value & 0xFF);
+    avr_raise_irq(&self->trace_->tx_irqs[1], self->trace_->strobe ? 1 : 0);
+  }
+}
+
+void Teensy::OnLed(avr_irq_t* /*irq*/, uint32_t value, void* param) {
+  Teensy* self = static_cast<Teensy*>(param);
+  const bool level = value != 0;
+  if (self->led_.empty() || self->led_.back().level != level) {
+    self->led_.push_back(PinChange{self->avr_->cycle, level});
+  }
+}
+
+}  // namespace sim
+}  // namespace cv2midi

@@ -1,0 +1,95 @@
+// A Teensy 2.0 on libsimavr running the real cv2midi.elf: drives the jacks, button and MIDI
+// in through the pins, and records every byte written to UDR1 with its CPU cycle, the LED,
+// the cycles spent asleep and, on request, a VCD trace.
+#ifndef CV2MIDI_SIM_TEENSY_H_
+#define CV2MIDI_SIM_TEENSY_H_
+
+#include <stdint.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+struct avr_t;
+struct avr_irq_t;
+
+namespace cv2midi {
+namespace sim {
+
+constexpr uint64_t kCyclesPerSecond = 16000000;
+constexpr uint64_t kCyclesPerMs = 16000;
+constexpr uint64_t kCyclesPerUs = 16;
+
+struct TxByte {
+  uint64_t cycle;  // the cycle whose instruction wrote UDR1
+  uint8_t byte;
+};
+
+struct PinChange {
+  uint64_t cycle;
+  bool level;
+};
+
+class Teensy {
+ public:
+  Teensy();
+  ~Teensy();
+  Teensy(const Teensy&) = delete;
+  Teensy& operator=(const Teensy&) = delete;
+
+  // Loads the image; false with a reason when it cannot. `eeprom` (if not empty) is written
+  // to EEPROM address 0 before the first instruction runs.
+  bool Load(const std::string& elf_path, const std::vector<uint8_t>& eeprom, std::string* error);
+  // Starts a VCD of clock in, reset in, button, MIDI TX (byte + strobe), LED and the Timer3
+  // alarm interrupt. Call after Load, before running.
+  bool TraceTo(const std::string& vcd_path);
+
+  // The jacks as a musician patches them: high = a pulse is present. The input stage
+  // inverts, so the pins see the opposite level.
+  void SetClockJack(bool high);
+  void SetResetJack(bool high);
+  void SetButton(bool pressed);
+  void SendMidiIn(uint8_t byte);
+
+  // Runs until `cycle`, doing each action scheduled with At() on its cycle.
+  void RunUntil(uint64_t cycle);
+  void At(uint64_t cycle, std::function<void()> action);
+
+  uint64_t cycle() const;
+  bool crashed() const;
+  // The true moment of the last SetClockJack (the instruction boundary simavr raised it on).
+  uint64_t last_clock_raise() const { return last_clock_raise_; }
+
+  const std::vector<TxByte>& tx() const { return tx_; }
+  const std::vector<PinChange>& led() const { return led_; }
+  uint64_t sleep_cycles() const { return sleep_cycles_; }
+  // Deepest the stack went, in bytes, from the pattern the firmware paints at start-up.
+  unsigned StackDepth() const;
+  // Bytes of static data (.data + .bss) in the image.
+  unsigned StaticRam() const { return static_ram_; }
+
+ private:
+  static uint64_t Pump(avr_t* avr, uint64_t when, void* param);
+  static void OnSleep(avr_t* avr, uint64_t cycles);
+  static void OnTx(avr_irq_t* irq, uint32_t value, void* param);
+  static void OnLed(avr_irq_t* irq, uint32_t value, void* param);
+  void Reschedule();
+
+  avr_t* avr_ = nullptr;
+  struct Trace;
+  Trace* trace_ = nullptr;
+  std::multimap<uint64_t, std::function<void()>> actions_;
+  uint64_t pump_at_ = 0;
+  std::vector<TxByte> tx_;
+  std::vector<PinChange> led_;
+  uint64_t sleep_cycles_ = 0;
+  uint64_t last_clock_raise_ = 0;
+  unsigned static_ram_ = 0;
+  uint16_t stack_floor_ = 0;
+};
+
+}  // namespace sim
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_SIM_TEENSY_H_
