@@ -29,95 +29,132 @@ constexpr uint16_t kSettingsAddress = 0;
 
 ClockEngine engine;
 Button button;
-bool housekeeping_due;
 ButtonEvent pending_event = ButtonEvent::kNone;
 
 uint16_t Low(uint32_t ticks) { return static_cast<uint16_t>(ticks); }
 
+uint32_t AtomicNow() {
+  uint32_t now;
+  ATOMIC_BLOCK(ATOMIC_FORCEON) { now = Now(); }
+  return now;
+}
+
+// Only the main loop touches the engine, so engine calls need no lock; the interrupts see
+// the engine only through the fast window and the alarm slot. Before the engine changes,
+// the window is withdrawn, so an edge never acts on a stale one.
+void WithdrawFastWindow() { shared.fast_byte = 0; }
+
 // Sends every critical byte due within the spin window, arms the alarm for the next one
-// and republishes the capture interrupt's fast window. Interrupts are off.
+// and publishes the capture interrupt's fast window.
 void ServiceCritical() {
+  // The alarm may have sent its byte since the main loop last looked: credit it before
+  // taking the slot back, or the byte would go twice.
+  bool alarm_sent = false;
+  uint32_t alarm_at = 0;
+  ATOMIC_BLOCK(ATOMIC_FORCEON) {
+    if (shared.alarm_state == kSent) {
+      alarm_sent = true;
+      alarm_at = shared.alarm_sent_at;
+    }
+    shared.alarm_state = kIdle;
+    hal::DisarmAlarm();
+  }
+  if (alarm_sent) engine.CriticalSent(alarm_at);
   uint32_t due;
   uint8_t byte;
-  shared.alarm_state = kIdle;
-  hal::DisarmAlarm();
   while (engine.PeekCritical(&due, &byte)) {
-    const uint32_t now = Now();
+    const uint32_t now = AtomicNow();
     const int32_t wait = TicksUntil(now, due);
     if (wait > kSpinTicks) {
-      shared.alarm_due = due;
-      shared.alarm_byte = byte;
-      shared.alarm_state = kArmed;
-      hal::ArmAlarm(Low(due - kAlarmLeadTicks));
+      ATOMIC_BLOCK(ATOMIC_FORCEON) {
+        shared.alarm_due = due;
+        shared.alarm_byte = byte;
+        shared.alarm_state = kArmed;
+        hal::ArmAlarm(Low(due - kAlarmLeadTicks));
+      }
       break;
     }
     uint32_t at = due;
-    if (byte != 0 && hal::SendAt(Low(wait < 0 ? now : due), byte) != 0) at = Now();
+    if (byte != 0) {
+      ATOMIC_BLOCK(ATOMIC_FORCEON) {
+        const int32_t left = TicksUntil(Now(), due);
+        if (hal::SendAt(Low(left < 0 ? now : due), byte) != 0) at = Now();
+      }
+    }
     engine.CriticalSent(at);
   }
   const ClockEngine::FastEdge fast = engine.fast_edge();
-  shared.fast_from = fast.from;
-  shared.fast_until = fast.until;
-  shared.fast_byte = fast.byte;
+  ATOMIC_BLOCK(ATOMIC_FORCEON) {
+    shared.fast_from = fast.from;
+    shared.fast_until = fast.until;
+    shared.fast_byte = fast.byte;
+  }
 }
 
 // What the interrupts left: a sent alarm byte, reset changes, captured edges.
 void TakeInterruptWork() {
+  bool reset_changed = false;
+  uint8_t rises = 0;
+  bool level = false;
+  bool alarm_sent;
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
-    if (shared.alarm_state == kSent) {
-      engine.CriticalSent(shared.alarm_sent_at);
-      ServiceCritical();
-    }
+    alarm_sent = shared.alarm_state == kSent;
     if (shared.reset_changed) {
+      reset_changed = true;
+      rises = shared.reset_rises;
+      level = shared.reset_level != 0;
       shared.reset_changed = 0;
-      if (engine.settings().reset_mode == ResetMode::kTrigger) {
-        for (; shared.reset_rises > 0; --shared.reset_rises) engine.OnResetJack(true);
-      } else {
-        shared.reset_rises = 0;
-        engine.OnResetJack(shared.reset_level != 0);
-      }
-      ServiceCritical();
+      shared.reset_rises = 0;
+      WithdrawFastWindow();
     }
   }
+  if (alarm_sent) ServiceCritical();
+  if (reset_changed) {
+    if (engine.settings().reset_mode == ResetMode::kTrigger) {
+      for (; rises > 0; --rises) engine.OnResetJack(true);
+    } else {
+      engine.OnResetJack(level);
+    }
+    ServiceCritical();
+  }
   for (;;) {
+    uint32_t t;
+    bool sent;
     ATOMIC_BLOCK(ATOMIC_FORCEON) {
       if (shared.edge_count == 0) return;
       const uint8_t slot = shared.edge_head;
       shared.edge_head = (slot + 1) % Shared::kEdgeSlots;
       --shared.edge_count;
-      const uint32_t t = shared.edge_at[slot];
-      if (engine.OnEdge(t) && shared.edge_sent[slot] != 0) {
-        engine.CriticalSent(t + kLatencyTicks);
-      }
-      ServiceCritical();
+      t = shared.edge_at[slot];
+      sent = shared.edge_sent[slot] != 0;
+      WithdrawFastWindow();
     }
+    if (engine.OnEdge(t) && sent) engine.CriticalSent(t + kLatencyTicks);
+    ServiceCritical();
   }
 }
 
 void Housekeeping() {
   wdt_reset();
-  const bool pressed = !hal::ButtonIn::Read();
-  bool led;
-  ATOMIC_BLOCK(ATOMIC_FORCEON) {
-    const uint32_t now = Now();
-    const ButtonEvent event = button.Sample(pressed, now);
-    if (event != ButtonEvent::kNone) pending_event = event;
-    engine.Poll(now);
-    if (pending_event != ButtonEvent::kNone || engine.soon_pending()) {
-      // Near a critical moment: try again at the next wake-up, which the alarm or the
-      // edge itself brings.
-      if (!engine.Quiet(now, kQuietTicks)) return;
-      engine.OnButton(pending_event);
-      pending_event = ButtonEvent::kNone;
-      const uint32_t at = now + kMainSendTicks;
-      uint8_t byte;
+  const uint32_t now = AtomicNow();
+  // Work that may send a byte waits while anything critical is near; the alarm or the
+  // edge itself wakes the loop again once it has passed.
+  const ButtonEvent event = button.Sample(!hal::ButtonIn::Read(), now);
+  if (event != ButtonEvent::kNone) pending_event = event;
+  engine.Poll(now);
+  if ((pending_event != ButtonEvent::kNone || engine.soon_pending()) &&
+      engine.Quiet(now, kQuietTicks)) {
+    WithdrawFastWindow();
+    engine.OnButton(pending_event);
+    pending_event = ButtonEvent::kNone;
+    uint8_t byte;
+    ATOMIC_BLOCK(ATOMIC_FORCEON) {
+      const uint32_t at = Now() + kMainSendTicks;
       if (engine.PopSoon(at, &byte)) hal::SendAt(Low(at), byte);
-      ServiceCritical();
     }
-    led = engine.Led(now);
+    ServiceCritical();
   }
-  housekeeping_due = false;
-  hal::LedOut::Set(led);
+  hal::LedOut::Set(engine.Led(now));
 }
 
 }  // namespace
@@ -154,16 +191,15 @@ void Init() {
   EIMSK = _BV(INT0);
   shared.reset_level = hal::ResetIn::Read() ? 0 : 1;
   if (engine.settings().reset_mode == ResetMode::kRunGate) shared.reset_changed = 1;
-  ATOMIC_BLOCK(ATOMIC_FORCEON) { ServiceCritical(); }
+  ServiceCritical();
 }
 
 void Run() {
   TakeInterruptWork();
   if (shared.tick) {
     shared.tick = 0;
-    housekeeping_due = true;
+    Housekeeping();
   }
-  if (housekeeping_due) Housekeeping();
 }
 
 bool WorkPending() {

@@ -44,6 +44,7 @@ struct Analysis {
   size_t glitches_sent = 0;     // glitch pulses in the scenario
   size_t glitches_through = 0;  // of those, accepted by the rule (should be 0)
 
+  size_t line_overlaps = 0;  // bytes written less than 320 us after the one before
   size_t clocks = 0;
   long clock_balance = 0;  // clocks sent - N * accepted edges (clocks while stopped on)
   bool balance_checked = false;
@@ -59,6 +60,7 @@ struct Analysis {
   size_t timed_clocks = 0;
   double error_max_ns = 0;
   double error_rms_ns = 0;
+  std::string worst_clock;  // where the largest error was
 
   size_t bursts = 0;
   size_t owed_clocks = 0;

@@ -81,7 +81,8 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
       << ", over " << a.latency_samples << " edges)\n";
   if (a.timed_clocks > 0) {
     out << "  timing error at steady tempo: max " << Fixed(a.error_max_ns, 1) << " ns, rms "
-        << Fixed(a.error_rms_ns, 1) << " ns over " << a.timed_clocks << " clocks\n";
+        << Fixed(a.error_rms_ns, 1) << " ns over " << a.timed_clocks << " clocks\n"
+        << "  largest error: " << a.worst_clock << "\n";
   } else {
     out << "  timing error at steady tempo: no steady intervals in this scenario\n";
   }

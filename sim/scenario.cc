@@ -12,6 +12,7 @@ namespace sim {
 namespace {
 
 constexpr double kCyclesPerSecondF = 16e6;
+constexpr uint64_t kGlitchGap = 20 * 16;  // a glitch is 20 us long
 
 struct ParseError {
   std::string what;
@@ -266,9 +267,16 @@ class Parser {
       if (!missing) {
         const uint64_t at = static_cast<uint64_t>(static_cast<int64_t>(nominal) + offset);
         const uint64_t width = std::min<uint64_t>(width_, static_cast<uint64_t>(interval / 2));
-        s_->pulses.push_back(Pulse{at, width, PulseKind::kBeat});
-        if (glitch_after_ > 0) {
-          s_->pulses.push_back(Pulse{at + width + glitch_after_, 16 * 20, PulseKind::kGlitch});
+        if (glitch_after_ > 0 && glitch_after_ < width) {
+          // A bounce inside the pulse: the jack drops for 20 us and rises again.
+          const uint64_t drop = glitch_after_ > kGlitchGap ? glitch_after_ - kGlitchGap : 1;
+          s_->pulses.push_back(Pulse{at, drop, PulseKind::kBeat});
+          s_->pulses.push_back(Pulse{at + glitch_after_, width - glitch_after_, PulseKind::kGlitch});
+        } else {
+          s_->pulses.push_back(Pulse{at, width, PulseKind::kBeat});
+          if (glitch_after_ > 0) {
+            s_->pulses.push_back(Pulse{at + glitch_after_, kGlitchGap, PulseKind::kGlitch});
+          }
         }
         if (double_every_ > 0 && pulse_count_ % double_every_ == 0) {
           s_->pulses.push_back(Pulse{at + width + double_after_, width, PulseKind::kDouble});

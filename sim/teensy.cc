@@ -81,11 +81,27 @@ bool Teensy::Load(const std::string& elf_path, const std::vector<uint8_t>& eepro
   avr_irq_register_notify(PortPin(avr_, 'D', 6), &Teensy::OnLed, this);
 
   // Idle levels: jacks low (pins high through the inverting stage), button up, MIDI idle.
-  avr_raise_irq(PortPin(avr_, 'D', 4), 1);
-  avr_raise_irq(PortPin(avr_, 'D', 0), 1);
-  avr_raise_irq(PortPin(avr_, 'B', 0), 1);
-  avr_raise_irq(PortPin(avr_, 'D', 2), 1);
+  Drive('D', 4, true);
+  Drive('D', 0, true);
+  Drive('B', 0, true);
+  Drive('D', 2, true);
   return true;
+}
+
+void Teensy::Drive(char port, int bit, bool level) {
+  const int i = port == 'B' ? 0 : 1;
+  external_mask_[i] = static_cast<uint8_t>(external_mask_[i] | (1u << bit));
+  if (level) {
+    external_value_[i] = static_cast<uint8_t>(external_value_[i] | (1u << bit));
+  } else {
+    external_value_[i] = static_cast<uint8_t>(external_value_[i] & ~(1u << bit));
+  }
+  avr_ioport_external_t external;
+  external.name = port;
+  external.mask = external_mask_[i];
+  external.value = external_value_[i];
+  avr_ioctl(avr_, AVR_IOCTL_IOPORT_SET_EXTERNAL(port), &external);
+  avr_raise_irq(PortPin(avr_, port, bit), level ? 1 : 0);
 }
 
 bool Teensy::TraceTo(const std::string& vcd_path) {
@@ -108,12 +124,12 @@ bool Teensy::TraceTo(const std::string& vcd_path) {
 
 void Teensy::SetClockJack(bool high) {
   last_clock_raise_ = avr_->cycle;
-  avr_raise_irq(PortPin(avr_, 'D', 4), high ? 0 : 1);
+  Drive('D', 4, !high);
 }
 
-void Teensy::SetResetJack(bool high) { avr_raise_irq(PortPin(avr_, 'D', 0), high ? 0 : 1); }
+void Teensy::SetResetJack(bool high) { Drive('D', 0, !high); }
 
-void Teensy::SetButton(bool pressed) { avr_raise_irq(PortPin(avr_, 'B', 0), pressed ? 0 : 1); }
+void Teensy::SetButton(bool pressed) { Drive('B', 0, !pressed); }
 
 void Teensy::SendMidiIn(uint8_t byte) {
   avr_raise_irq(avr_io_getirq(avr_, AVR_IOCTL_UART_GETIRQ('1'), UART_IRQ_INPUT), byte);

@@ -75,6 +75,10 @@ class Teensy {
   static void OnTx(avr_irq_t* irq, uint32_t value, void* param);
   static void OnLed(avr_irq_t* irq, uint32_t value, void* param);
   void Reschedule();
+  // Drives an input pin from outside, as the jack circuits do. simavr 1.6 re-drives every
+  // input with its pull-up on whenever any bit of the port is written; registering the
+  // level as the port's "external" state keeps ours.
+  void Drive(char port, int bit, bool level);
 
   avr_t* avr_ = nullptr;
   struct Trace;
@@ -87,6 +91,8 @@ class Teensy {
   uint64_t last_clock_raise_ = 0;
   unsigned static_ram_ = 0;
   uint16_t stack_floor_ = 0;
+  uint8_t external_mask_[2] = {0, 0};  // ports B and D
+  uint8_t external_value_[2] = {0, 0};
 };
 
 }  // namespace sim
