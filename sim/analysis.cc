@@ -201,6 +201,32 @@ Analysis Analyze(const RunResult& run) {
 
   // Timing error over steady intervals: ideal = edge + L + j * interval / N. A clock right
   // behind a Start or Continue waits for that byte by design and is not timed.
+  auto behind_transport = [&run](uint64_t clock) {
+    auto it = std::lower_bound(run.tx.begin(), run.tx.end(), clock,
+                               [](const TxByte& b, uint64_t t) { return b.cycle < t; });
+    if (it == run.tx.begin()) return false;
+    const TxByte& prev = *std::prev(it);
+    return (prev.byte == midi::kStart || prev.byte == midi::kContinue) &&
+           prev.cycle + kByte == clock;
+  };
+  for (size_t i = 1; i < edges.size(); ++i) {
+    if (restart[i] || edge_clocks[i].empty()) continue;
+    const uint64_t divided = edges[i] - edges[i - 1];
+    const uint64_t end = i + 1 < edges.size() ? edges[i + 1] + latency : UINT64_MAX;
+    for (size_t j = 0; j < edge_clocks[i].size(); ++j) {
+      const uint64_t c = edge_clocks[i][j];
+      if (c >= end || behind_transport(c)) break;
+      if (j > 0 && c == edge_clocks[i][j - 1] + kByte) break;  // behind the owed burst
+      if (j == 0 && i > 0 && !edge_clocks[i - 1].empty() && edge_clocks[i - 1].back() >= edges[i]) {
+        break;
+      }
+      const double ideal = edges[i] + latency + static_cast<double>(j) * divided / n;
+      a.division_error_max_ns =
+          std::max(a.division_error_max_ns, std::fabs((c - ideal) * kNsPerCycle));
+      ++a.divided_clocks;
+    }
+  }
+
   double sum_sq = 0;
   for (size_t i = 1; i + 1 < edges.size(); ++i) {
     if (restart[i] || restart[i + 1]) continue;
@@ -210,15 +236,7 @@ Analysis Analyze(const RunResult& run) {
     if (diff > kSteadyTolerance || edge_clocks[i].size() != n) continue;
     if (edge_clocks[i - 1].size() == n && edge_clocks[i - 1].back() >= edges[i]) continue;
     for (size_t j = 0; j < n; ++j) {
-      auto it = std::lower_bound(run.tx.begin(), run.tx.end(), edge_clocks[i][j],
-                                 [](const TxByte& b, uint64_t t) { return b.cycle < t; });
-      if (it != run.tx.begin()) {
-        const TxByte& prev = *std::prev(it);
-        if ((prev.byte == midi::kStart || prev.byte == midi::kContinue) &&
-            prev.cycle + kByte == edge_clocks[i][j]) {
-          continue;
-        }
-      }
+      if (behind_transport(edge_clocks[i][j])) continue;
       const double ideal = edges[i] + latency + static_cast<double>(j) * before / n;
       const double error = (static_cast<double>(edge_clocks[i][j]) - ideal) * kNsPerCycle;
       if (std::fabs(error) > a.error_max_ns) {
@@ -312,6 +330,11 @@ Analysis Analyze(const RunResult& run) {
         true, a.error_max_ns <= 1000.0);
     add("goal: timing error <= 0.25 us", Format("max %.1f ns", a.error_max_ns), false,
         a.error_max_ns <= 250.0);
+  }
+  if (a.divided_clocks > 0) {
+    add("every clock on its division of the measured interval (<= 1 us)",
+        Format("max %.1f ns over %.0f clocks", a.division_error_max_ns, a.divided_clocks), true,
+        a.division_error_max_ns <= 1000.0);
   }
   if (a.latency_samples > 0) {
     add("edge to first clock latency constant and <= 20 us",

@@ -61,6 +61,10 @@ struct Analysis {
   double error_max_ns = 0;
   double error_rms_ns = 0;
   std::string worst_clock;  // where the largest error was
+  // Every clock of a locked edge against the interval the firmware divides (the one
+  // before it), steady or not: how exactly the division itself lands.
+  size_t divided_clocks = 0;
+  double division_error_max_ns = 0;
 
   size_t bursts = 0;
   size_t owed_clocks = 0;

@@ -86,6 +86,8 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   } else {
     out << "  timing error at steady tempo: no steady intervals in this scenario\n";
   }
+  out << "  division error (each clock against the interval it divides, steady or not): max "
+      << Fixed(a.division_error_max_ns, 1) << " ns over " << a.divided_clocks << " clocks\n";
 
   out << "\nFirmware\n";
   out << "  CPU awake " << Fixed(a.awake_percent, 2) << " % (asleep the rest)\n";

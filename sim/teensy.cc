@@ -10,6 +10,10 @@
 #include <sim_irq.h>
 #include <sim_vcd_file.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstring>
 
 namespace cv2midi {
@@ -45,7 +49,17 @@ bool Teensy::Load(const std::string& elf_path, const std::vector<uint8_t>& eepro
                   std::string* error) {
   elf_firmware_t firmware;
   std::memset(&firmware, 0, sizeof(firmware));
-  if (elf_read_firmware(elf_path.c_str(), &firmware) != 0) {
+  // simavr's loader chats on stdout; the report owns stdout.
+  std::fflush(stdout);
+  const int saved_stdout = dup(1);
+  const int null_fd = open("/dev/null", O_WRONLY);
+  if (null_fd >= 0) dup2(null_fd, 1);
+  const int read = elf_read_firmware(elf_path.c_str(), &firmware);
+  std::fflush(stdout);
+  if (saved_stdout >= 0) dup2(saved_stdout, 1);
+  if (null_fd >= 0) close(null_fd);
+  if (saved_stdout >= 0) close(saved_stdout);
+  if (read != 0) {
     *error = "cannot read the firmware image " + elf_path;
     return false;
   }

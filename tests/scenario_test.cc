@@ -1,0 +1,112 @@
+// The scenario format: what a musician writes and what the harness makes of it.
+#include "sim/scenario.h"
+
+#include <gtest/gtest.h>
+
+namespace cv2midi {
+namespace sim {
+namespace {
+
+Scenario Parse(const std::string& text) {
+  Scenario s;
+  std::string error;
+  EXPECT_TRUE(ParseScenario(text, "t", &s, &error)) << error;
+  return s;
+}
+
+std::string Error(const std::string& text) {
+  Scenario s;
+  std::string error;
+  EXPECT_FALSE(ParseScenario(text, "t", &s, &error));
+  return error;
+}
+
+TEST(Scenario, TempoMakesEvenlySpacedPulsesFromTheStart) {
+  const Scenario s = Parse("# steady\ntempo 120 for 4 beats\nsilence 1s\n");
+  EXPECT_EQ(s.summary, "steady");
+  ASSERT_EQ(s.pulses.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(s.pulses[i].at, kScenarioStart + i * 8000000);
+    EXPECT_EQ(s.pulses[i].width, 80000u);
+  }
+  EXPECT_EQ(s.end, kScenarioStart + 4 * 8000000 + 16000000 + 16000);
+}
+
+TEST(Scenario, PpqnMultipliesPulsesAndSwingSplitsPairs) {
+  const Scenario s = Parse("ppqn 4\nswing 60%\ntempo 120 for 1 beats\n");
+  ASSERT_EQ(s.pulses.size(), 4u);
+  EXPECT_EQ(s.settings.ppqn, 4);
+  EXPECT_TRUE(s.settings_given);
+  EXPECT_EQ(s.pulses[1].at - s.pulses[0].at, 2400000u);  // 60 % of two sixteenths
+  EXPECT_EQ(s.pulses[2].at - s.pulses[1].at, 1600000u);
+}
+
+TEST(Scenario, GlitchIsASecondRiseInsideThePulse) {
+  const Scenario s = Parse("glitches 0.3ms\ntempo 120 for 1 beats\n");
+  ASSERT_EQ(s.pulses.size(), 2u);
+  EXPECT_EQ(s.pulses[1].kind, PulseKind::kGlitch);
+  EXPECT_EQ(s.pulses[1].at - s.pulses[0].at, 4800u);
+  EXPECT_LT(s.pulses[0].at + s.pulses[0].width, s.pulses[1].at);
+}
+
+TEST(Scenario, JitterIsReproducibleWithItsSeed) {
+  const Scenario a = Parse("jitter 50us seed 3\ntempo 120 for 8 beats\n");
+  const Scenario b = Parse("jitter 50us seed 3\ntempo 120 for 8 beats\n");
+  bool moved = false;
+  for (size_t i = 0; i < a.pulses.size(); ++i) {
+    EXPECT_EQ(a.pulses[i].at, b.pulses[i].at);
+    const int64_t off = static_cast<int64_t>(a.pulses[i].at) -
+                        static_cast<int64_t>(kScenarioStart + i * 8000000);
+    EXPECT_LE(off < 0 ? -off : off, 800);
+    moved = moved || off != 0;
+  }
+  EXPECT_TRUE(moved);
+}
+
+TEST(Scenario, EventsHappenAtTheCursorOrAtAnAbsoluteTime) {
+  const Scenario s =
+      Parse("tempo 120 for 2 beats\nbutton long\nreset at 0.25s\nmidi 90 3c 64 at 10ms\n");
+  ASSERT_EQ(s.actions.size(), 3u);
+  EXPECT_EQ(s.actions[0].kind, ActionKind::kMidiIn);
+  EXPECT_EQ(s.actions[0].bytes, (std::vector<uint8_t>{0x90, 0x3C, 0x64}));
+  EXPECT_EQ(s.actions[1].kind, ActionKind::kResetPulse);
+  EXPECT_EQ(s.actions[1].at, kScenarioStart + 4000000);
+  EXPECT_EQ(s.actions[2].kind, ActionKind::kButton);
+  EXPECT_EQ(s.actions[2].at, kScenarioStart + 16000000);
+  EXPECT_EQ(s.actions[2].length, 1500u * 16000);
+}
+
+TEST(Scenario, SettingsReachTheEepromBlock) {
+  const Scenario s = Parse(
+      "setting reset-mode gate\nsetting timeout 4\nsetting auto-start off\n"
+      "setting glitch 2ms\ntempo 100 for 1 beats\n");
+  EXPECT_EQ(s.settings.reset_mode, ResetMode::kRunGate);
+  EXPECT_EQ(s.settings.timeout_multiple, 4);
+  EXPECT_FALSE(s.settings.auto_start);
+  EXPECT_EQ(s.settings.glitch_us, 2000);
+}
+
+TEST(Scenario, MistakesNameTheLineAndWhatWasExpected) {
+  EXPECT_EQ(Error("tempo 120 for 8 beats\ntempo 120 for 8 bars\n"),
+            "2: expected 'beats', got 'bars'");
+  EXPECT_EQ(Error("\n\ntempo fast for 8 beats\n"), "3: expected a tempo in BPM, got 'fast'");
+  EXPECT_EQ(Error("tempo 5000 for 1 beats\n"), "1: tempo must be 1 to 3000 BPM");
+  EXPECT_EQ(Error("ppqn 3\n"), "1: ppqn must be 1, 2, 4, 8, 12 or 24");
+  EXPECT_EQ(Error("silence 2 seconds\n"), "1: usage: silence DURATION");
+  EXPECT_EQ(Error("silence 2min\n"), "1: unknown time unit 'min' (use s, ms or us)");
+  EXPECT_EQ(Error("midi 90 3C 1FF\n"), "1: expected a hex byte such as 90 or F8, got '1ff'");
+  EXPECT_EQ(Error("setting colour red\n").substr(0, 28), "1: unknown setting 'colour' ");
+  EXPECT_EQ(Error("wobble\n").substr(0, 23), "1: unknown command 'wob");
+  EXPECT_EQ(Error("# only a comment\n"), "1: the scenario plays nothing (add a tempo line)");
+}
+
+TEST(Scenario, LoadNamesTheFileInItsErrors) {
+  Scenario s;
+  std::string error;
+  EXPECT_FALSE(LoadScenario("/nonexistent/x.txt", &s, &error));
+  EXPECT_EQ(error, "cannot open scenario /nonexistent/x.txt");
+}
+
+}  // namespace
+}  // namespace sim
+}  // namespace cv2midi

@@ -1,0 +1,99 @@
+// The real cv2midi.elf on a simulated Teensy: clocks, Stop and the button, asserted on the
+// bytes written to UDR1 and their CPU cycles.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/midi.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
+
+namespace cv2midi {
+namespace sim {
+namespace {
+
+RunResult Play(const std::string& text) {
+  Scenario scenario;
+  std::string error;
+  EXPECT_TRUE(ParseScenario(text, "test", &scenario, &error)) << error;
+  RunOptions options;
+  options.elf = DefaultElf();
+  RunResult run;
+  EXPECT_TRUE(RunScenario(scenario, options, &run, &error)) << error;
+  EXPECT_FALSE(run.crashed);
+  return run;
+}
+
+std::vector<uint64_t> Beats(const RunResult& run) {
+  std::vector<uint64_t> beats;
+  for (const Edge& e : run.edges) beats.push_back(e.at);
+  return beats;
+}
+
+TEST(SimFirmware, OneHundredTwentyBpmGivesStartAndTwentyFourClocksPerBeatOnTheirCycles) {
+  const RunResult run = Play("tempo 120 for 8 beats\nsilence 1200ms\n");
+  const std::vector<uint64_t> beats = Beats(run);
+  ASSERT_EQ(beats.size(), 8u);
+  ASSERT_GE(run.tx.size(), 1u + 8 * 24);
+  // Start first, at a constant latency L after the first edge; then the downbeat right
+  // behind it on the line.
+  EXPECT_EQ(run.tx[0].byte, midi::kStart);
+  const uint64_t latency = run.tx[0].cycle - beats[0];
+  EXPECT_LE(latency, 320u) << "20 us";
+  EXPECT_EQ(run.tx[1].byte, midi::kClock);
+  EXPECT_EQ(run.tx[1].cycle, run.tx[0].cycle + 5120);
+  // Every clock of every beat on its cycle: edge + L + floor(j * interval / 24). The first
+  // beat is divided at 120 BPM (the default), the others by the measured interval.
+  for (size_t b = 0; b < beats.size(); ++b) {
+    const uint64_t interval = b == 0 ? 8000000 : beats[b] - beats[b - 1];
+    for (uint64_t j = (b == 0 ? 1 : 0); j < 24; ++j) {
+      const TxByte& clock = run.tx[1 + b * 24 + j];
+      ASSERT_EQ(clock.byte, midi::kClock) << "beat " << b << " clock " << j;
+      EXPECT_EQ(clock.cycle, beats[b] + latency + j * interval / 24)
+          << "beat " << b << " clock " << j;
+    }
+  }
+}
+
+TEST(SimFirmware, SilenceAfterTheClockGivesStopWithinTwoIntervals) {
+  const RunResult run = Play("tempo 120 for 8 beats\nsilence 1200ms\n");
+  const std::vector<uint64_t> beats = Beats(run);
+  ASSERT_EQ(run.tx.back().byte, midi::kStop);
+  const uint64_t interval = beats[7] - beats[6];
+  const uint64_t silence = run.tx.back().cycle - beats.back();
+  EXPECT_GE(silence, 2 * interval);
+  EXPECT_LE(silence, 2 * interval + 16000) << "2 intervals + 1 ms";
+  size_t stops = 0;
+  for (const TxByte& b : run.tx) stops += b.byte == midi::kStop;
+  EXPECT_EQ(stops, 1u);
+}
+
+TEST(SimFirmware, ButtonPressWhileRunningSendsStopAtOnceAndClocksKeepFlowing) {
+  const RunResult run = Play("tempo 120 for 8 beats\nbutton at 1.26s\nsilence 1200ms\n");
+  const uint64_t press = kScenarioStart + 126 * 160000;
+  uint64_t stop = 0;
+  size_t clocks_after = 0;
+  for (const TxByte& b : run.tx) {
+    if (b.byte == midi::kStop && stop == 0) stop = b.cycle;
+    if (b.byte == midi::kClock && stop != 0) ++clocks_after;
+  }
+  ASSERT_NE(stop, 0u);
+  EXPECT_GT(stop, press + 5 * 16000) << "debounced for 5 ms";
+  EXPECT_LT(stop, press + 7 * 16000);
+  EXPECT_GT(clocks_after, 100u) << "clocks keep flowing while stopped";
+  EXPECT_EQ(run.tx.back().byte, midi::kClock) << "no second Stop: already stopped";
+}
+
+TEST(SimFirmware, ImageFitsTheSizeGateAndItsStackStaysSmall) {
+  const RunResult run = Play("tempo 300 for 8 beats\nsilence 500ms\n");
+  EXPECT_GT(run.flash, 1000u);
+  EXPECT_LE(run.flash, 16384u);
+  EXPECT_LE(run.static_ram, 1024u);
+  EXPECT_GT(run.stack_depth, 0u);
+  EXPECT_LT(run.static_ram + run.stack_depth, 2560u);
+}
+
+}  // namespace
+}  // namespace sim
+}  // namespace cv2midi
