@@ -37,7 +37,7 @@ void ClockEngine::Init(const EngineSettings& settings) {
   default_interval_ = kTicksPerSecond / 2 / settings_.ppqn;  // 120 BPM
   divisor_ = default_interval_;
   if (settings_.auto_start && settings_.reset_mode == ResetMode::kTrigger) arm_ = Arm::kStart;
-  UpdateEdgeByte();
+  Refresh();
 }
 
 ClockEngine::FastEdge ClockEngine::fast_edge() const {
@@ -45,9 +45,8 @@ ClockEngine::FastEdge ClockEngine::fast_edge() const {
   const uint32_t l = settings_.latency_ticks;
   f.from = line_free_ - l;
   if (clock_present_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
-  uint32_t due;
-  uint8_t byte;
-  const Source next = Select(&due, &byte);
+  const Source next = next_source_;
+  const uint32_t due = next_due_;
   if (next == Source::kBurst) {
     f.byte = 0;
   } else if (next == Source::kNone) {
@@ -122,7 +121,7 @@ bool ClockEngine::OnEdge(uint32_t t) {
   clock_present_ = true;
   silence_long_ = false;
   ++stats_.edges;
-  UpdateEdgeByte();
+  Refresh();
   return true;
 }
 
@@ -154,7 +153,7 @@ void ClockEngine::OnButton(ButtonEvent event) {
     case ButtonEvent::kNone:
       break;
   }
-  UpdateEdgeByte();
+  Refresh();
 }
 
 void ClockEngine::OnResetJack(bool high) {
@@ -168,12 +167,15 @@ void ClockEngine::OnResetJack(bool high) {
     if (running_) Stop();
     arm_ = Arm::kNone;
   }
-  UpdateEdgeByte();
+  Refresh();
 }
 
 void ClockEngine::Poll(uint32_t now) {
   // Stamps in the past stay within 2^31 ticks of now, or they would read as future.
-  if (Before(line_free_, now)) line_free_ = now;
+  if (Before(line_free_, now)) {
+    line_free_ = now;
+    Refresh();
+  }
   if (has_edge_ && !clock_present_ && !silence_long_ &&
       now - last_edge_ > kMaxInterval) {
     silence_long_ = true;
@@ -200,13 +202,14 @@ ClockEngine::Source ClockEngine::Select(uint32_t* due, uint8_t* byte) const {
 }
 
 bool ClockEngine::PeekCritical(uint32_t* due, uint8_t* byte) const {
-  return Select(due, byte) != Source::kNone;
+  *due = next_due_;
+  *byte = next_byte_;
+  return next_source_ != Source::kNone;
 }
 
 void ClockEngine::CriticalSent(uint32_t at) {
-  uint32_t due;
-  uint8_t byte;
-  switch (Select(&due, &byte)) {
+  const uint8_t byte = next_byte_;
+  switch (next_source_) {
     case Source::kBurst:
       burst_.PopOne();
       break;
@@ -225,7 +228,7 @@ void ClockEngine::CriticalSent(uint32_t at) {
     OnWire(byte);
     line_free_ = at + kByteTicks;
   }
-  UpdateEdgeByte();
+  Refresh();
 }
 
 bool ClockEngine::LineHasRoom(uint32_t now) const {
@@ -234,11 +237,9 @@ bool ClockEngine::LineHasRoom(uint32_t now) const {
 
 bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
   const uint32_t end = now + window;
-  uint32_t due;
-  uint8_t byte;
-  const Source next = Select(&due, &byte);
+  const Source next = next_source_;
   if (next == Source::kBurst) return false;
-  if (next != Source::kNone && byte != 0 && Before(due, end)) return false;
+  if (next != Source::kNone && next_byte_ != 0 && Before(next_due_, end)) return false;
   if (clock_present_) {
     // The next edge is expected one interval after the last, give or take its jitter.
     uint32_t guard = divisor_ >> 4;
@@ -255,7 +256,7 @@ bool ClockEngine::PopSoon(uint32_t now, uint8_t* byte) {
   soon_.PopOne();
   OnWire(*byte);
   line_free_ = now + kByteTicks;
-  UpdateEdgeByte();
+  Refresh();
   return true;
 }
 
@@ -313,9 +314,10 @@ void ClockEngine::OnSilence() {
   }
 }
 
-// What the next accepted edge writes first, kept ready so the capture interrupt can send it
-// before it does any bookkeeping.
-void ClockEngine::UpdateEdgeByte() {
+// The next critical item, and what the next accepted edge writes first, kept ready so the
+// capture interrupt can send that before any bookkeeping.
+void ClockEngine::Refresh() {
+  next_source_ = Select(&next_due_, &next_byte_);
   if (!burst_.empty()) {
     edge_byte_ = burst_.front();
   } else if (!soon_.empty()) {

@@ -111,11 +111,13 @@ class ClockEngine {
   enum class Source : uint8_t { kNone, kBurst, kSubdivision, kTimeout };
 
   Source Select(uint32_t* due, uint8_t* byte) const;
+  // Recomputes the cached next critical item and the next edge's first byte; every method
+  // that changes the schedule ends with it.
+  void Refresh();
   void Stop();
   void PushSoon(uint8_t byte);
   void OnWire(uint8_t byte);
   void OnSilence();
-  void UpdateEdgeByte();
   bool clocks_flow() const { return running_ || settings_.clocks_while_stopped; }
 
   EngineSettings settings_;
@@ -149,6 +151,9 @@ class ClockEngine {
   ByteRuns soon_;
   uint32_t line_free_ = 0;
   uint8_t edge_byte_ = 0;
+  Source next_source_ = Source::kNone;
+  uint32_t next_due_ = 0;
+  uint8_t next_byte_ = 0;
 
   // The wire as slaves see it.
   bool wire_running_ = false;

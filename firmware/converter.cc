@@ -20,8 +20,13 @@ Shared shared;
 
 namespace {
 
-// Housekeeping with interrupts off waits while anything critical is nearer than this.
+// Housekeeping that may send a byte waits while anything critical is nearer than this.
 constexpr uint32_t kQuietTicks = 1200;
+// An alarm is set at least this far ahead of its compare match.
+constexpr uint32_t kArmMargin = 64;
+// The engine's housekeeping and the LED run every this many 1 ms ticks; the button is
+// sampled on every tick.
+constexpr uint8_t kHousekeepingTicks = 4;
 // A transport byte the main loop sends goes out this many cycles after it looked.
 constexpr uint32_t kMainSendTicks = 64;
 // Where the settings block lives in EEPROM.
@@ -30,6 +35,7 @@ constexpr uint16_t kSettingsAddress = 0;
 ClockEngine engine;
 Button button;
 ButtonEvent pending_event = ButtonEvent::kNone;
+uint8_t ticks_since_poll;
 
 uint16_t Low(uint32_t ticks) { return static_cast<uint16_t>(ticks); }
 
@@ -63,24 +69,31 @@ void ServiceCritical() {
   uint32_t due;
   uint8_t byte;
   while (engine.PeekCritical(&due, &byte)) {
-    const uint32_t now = AtomicNow();
-    const int32_t wait = TicksUntil(now, due);
-    if (wait > kSpinTicks) {
-      ATOMIC_BLOCK(ATOMIC_FORCEON) {
+    bool armed = false;
+    uint32_t at = due;
+    ATOMIC_BLOCK(ATOMIC_FORCEON) {
+      const uint32_t now = Now();
+      const int32_t wait = TicksUntil(now, due);
+      if (wait > kSpinTicks) {
+        // The compare fires at every cycle that matches `fire` in its low 16 bits; a match
+        // closer than kArmMargin could be missed, so fire a little earlier then.
+        uint32_t fire = due - kAlarmLeadTicks;
+        uint32_t distance = fire - now;
+        if ((distance & 0xFFFF) < kArmMargin) {
+          fire -= kArmMargin;
+          distance -= kArmMargin;
+        }
         shared.alarm_due = due;
         shared.alarm_byte = byte;
+        shared.alarm_early_matches = static_cast<uint16_t>(distance >> 16);
         shared.alarm_state = kArmed;
-        hal::ArmAlarm(Low(due - kAlarmLeadTicks));
-      }
-      break;
-    }
-    uint32_t at = due;
-    if (byte != 0) {
-      ATOMIC_BLOCK(ATOMIC_FORCEON) {
-        const int32_t left = TicksUntil(Now(), due);
-        if (hal::SendAt(Low(left < 0 ? now : due), byte) != 0) at = Now();
+        hal::ArmAlarm(Low(fire));
+        armed = true;
+      } else if (byte != 0 && hal::SendAt(Low(wait < 0 ? now : due), byte) != 0) {
+        at = Now();
       }
     }
+    if (armed) break;
     engine.CriticalSent(at);
   }
   const ClockEngine::FastEdge fast = engine.fast_edge();
@@ -141,6 +154,11 @@ void Housekeeping() {
   // edge itself wakes the loop again once it has passed.
   const ButtonEvent event = button.Sample(!hal::ButtonIn::Read(), now);
   if (event != ButtonEvent::kNone) pending_event = event;
+  if (++ticks_since_poll < kHousekeepingTicks && event == ButtonEvent::kNone &&
+      pending_event == ButtonEvent::kNone) {
+    return;
+  }
+  ticks_since_poll = 0;
   engine.Poll(now);
   if ((pending_event != ButtonEvent::kNone || engine.soon_pending()) &&
       engine.Quiet(now, kQuietTicks)) {

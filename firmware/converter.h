@@ -21,7 +21,7 @@ namespace firmware {
 constexpr uint32_t kLatencyTicks = 144;
 // The alarm fires this early and spins to the exact cycle: room for its own entry and for
 // another interrupt that may delay it.
-constexpr uint32_t kAlarmLeadTicks = 200;
+constexpr uint32_t kAlarmLeadTicks = 144;
 // A due time this close is spun for at once rather than given to the alarm.
 constexpr int32_t kSpinTicks = kAlarmLeadTicks + 64;
 
@@ -39,8 +39,11 @@ struct Shared {
   uint8_t edge_head;
   uint8_t edge_count;
   uint8_t edges_lost;
-  // The one critical byte the alarm will send, and what became of it.
+  // The one critical byte the alarm will send, and what became of it. The compare matches
+  // every 65536 cycles; the main loop counts the early matches so the interrupt needs no
+  // 32-bit time.
   uint32_t alarm_due;
+  uint16_t alarm_early_matches;
   uint8_t alarm_byte;
   uint8_t alarm_state;  // kIdle, kArmed, kSent
   uint32_t alarm_sent_at;
@@ -79,13 +82,14 @@ inline void OnCapture() {
 
 inline void OnAlarm() {
   if (shared.alarm_state != kArmed) return;
-  const uint32_t now = Now();
-  const int32_t wait = TicksUntil(now, shared.alarm_due);
-  if (wait > kSpinTicks) return;  // a match one 16-bit wrap early: wait for the next
+  if (shared.alarm_early_matches != 0) {
+    --shared.alarm_early_matches;
+    return;
+  }
   uint32_t at = shared.alarm_due;
-  if (shared.alarm_byte != 0) {
-    const uint16_t target = static_cast<uint16_t>(wait < 0 ? now : shared.alarm_due);
-    if (hal::SendAt(target, shared.alarm_byte) != 0) at = Now();
+  if (shared.alarm_byte != 0 &&
+      hal::SendAt(static_cast<uint16_t>(shared.alarm_due), shared.alarm_byte) != 0) {
+    at = Now();
   }
   shared.alarm_sent_at = at;
   shared.alarm_state = kSent;

@@ -270,3 +270,47 @@ TEST(ClockEngine, RandomTempoWalksKeepPositionAndTiming) {
 
 }  // namespace
 }  // namespace cv2midi
+
+namespace cv2midi {
+namespace {
+
+// The firmware's capture interrupt sends an edge's first byte itself when the engine's
+// fast window allows; that must give byte for byte, tick for tick, what the engine's own
+// schedule gives, and it must serve every edge of a steady clock.
+TEST(ClockEngine, CaptureFastPathChangesNothingAndServesSteadyEdges) {
+  for (uint32_t seed = 1; seed <= 10; ++seed) {
+    std::vector<Sent> outputs[2];
+    uint32_t fast_edges = 0;
+    size_t edges = 0;
+    for (int fast = 0; fast < 2; ++fast) {
+      std::mt19937 rng(seed);
+      EngineRig rig(WithPpqn(kPpqns[seed % 6]));
+      rig.fast_path = fast == 1;
+      uint64_t t = 5000;
+      const uint64_t base = PulseTicks(60 + rng() % 400, kPpqns[seed % 6]);
+      for (int i = 0; i < 300; ++i) {
+        rig.Edge(t);
+        if (i == 100) rig.Button(ButtonEvent::kPress);
+        if (i == 150) {
+          rig.Button(ButtonEvent::kRelease);
+          rig.Button(ButtonEvent::kPress);
+          rig.Button(ButtonEvent::kRelease);
+        }
+        t += i < 200 ? base : base * 3 / 4;
+      }
+      rig.RunUntil(t + 4 * base);
+      outputs[fast] = rig.out;
+      fast_edges = rig.fast_edges;
+      edges = rig.edges.size();
+    }
+    ASSERT_EQ(outputs[0].size(), outputs[1].size()) << "seed " << seed;
+    for (size_t i = 0; i < outputs[0].size(); ++i) {
+      ASSERT_EQ(outputs[0][i].at, outputs[1][i].at) << "seed " << seed << " byte " << i;
+      ASSERT_EQ(outputs[0][i].byte, outputs[1][i].byte) << "seed " << seed << " byte " << i;
+    }
+    EXPECT_GT(fast_edges, edges * 9 / 10) << "seed " << seed;
+  }
+}
+
+}  // namespace
+}  // namespace cv2midi
