@@ -19,9 +19,10 @@ namespace firmware {
 // Edge to first byte, in CPU cycles: the capture interrupt's path to the UDR1 write plus
 // room for one short interrupt that may run first.
 constexpr uint32_t kLatencyTicks = 144;
-// The alarm fires this early and spins to the exact cycle: room for its own entry and for
-// another interrupt that may delay it.
-constexpr uint32_t kAlarmLeadTicks = 144;
+// The alarm fires this early and spins to the exact cycle: its own path to the spin is
+// about 100 cycles, and the rest is room for one interrupt or main-loop lock ahead of it
+// (144 was too little: a tick plus a lock under a jittery clock made one clock 22 late).
+constexpr uint32_t kAlarmLeadTicks = 200;
 // A due time this close is spun for at once rather than given to the alarm.
 constexpr int32_t kSpinTicks = kAlarmLeadTicks + 64;
 
