@@ -22,8 +22,10 @@ namespace {
 
 // Housekeeping that may send a byte waits while anything critical is nearer than this.
 constexpr uint32_t kQuietTicks = 1200;
-// An alarm is set at least this far ahead of its compare match.
-constexpr uint32_t kArmMargin = 64;
+// An alarm is set at least this far ahead of its compare match (kSpinTicks - lead).
+constexpr uint32_t kArmMargin = kSpinTicks - kAlarmLeadTicks;
+// CPU cycles between housekeeping ticks (Timer0, 1 ms).
+constexpr uint32_t kTickCycles = 16000;
 // The engine's housekeeping and the LED run every this many 1 ms ticks; the button is
 // sampled on every tick.
 constexpr uint8_t kHousekeepingTicks = 4;
@@ -35,6 +37,9 @@ constexpr uint16_t kSettingsAddress = 0;
 ClockEngine engine;
 Button button;
 ButtonEvent pending_event = ButtonEvent::kNone;
+// A critical item too far away for the alarm yet: the housekeeping arms it in time.
+bool far_pending;
+uint32_t far_due;
 uint8_t ticks_since_poll;
 
 uint16_t Low(uint32_t ticks) { return static_cast<uint16_t>(ticks); }
@@ -53,6 +58,7 @@ void WithdrawFastWindow() { shared.fast_byte = 0; }
 // Sends every critical byte due within the spin window, arms the alarm for the next one
 // and publishes the capture interrupt's fast window.
 void ServiceCritical() {
+  far_pending = false;
   // The alarm may have sent its byte since the main loop last looked: credit it before
   // taking the slot back, or the byte would go twice.
   bool alarm_sent = false;
@@ -75,19 +81,20 @@ void ServiceCritical() {
       const uint32_t now = Now();
       const int32_t wait = TicksUntil(now, due);
       if (wait > kSpinTicks) {
-        // The compare fires at every cycle that matches `fire` in its low 16 bits; a match
-        // closer than kArmMargin could be missed, so fire a little earlier then.
-        uint32_t fire = due - kAlarmLeadTicks;
-        uint32_t distance = fire - now;
-        if ((distance & 0xFFFF) < kArmMargin) {
-          fire -= kArmMargin;
-          distance -= kArmMargin;
+        // The compare fires at every cycle that matches `fire` in its low 16 bits, so it is
+        // set only when `fire` is less than a timer period away; further items wait for a
+        // later tick (Housekeeping) and never wake the CPU early. kSpinTicks keeps `fire`
+        // at least kArmMargin ahead, so the match is never missed.
+        const uint32_t fire = due - kAlarmLeadTicks;
+        if (fire - now < 0x10000UL - kArmMargin) {
+          shared.alarm_due = due;
+          shared.alarm_byte = byte;
+          shared.alarm_state = kArmed;
+          hal::ArmAlarm(Low(fire));
+        } else {
+          far_due = due;
+          far_pending = true;
         }
-        shared.alarm_due = due;
-        shared.alarm_byte = byte;
-        shared.alarm_early_matches = static_cast<uint16_t>(distance >> 16);
-        shared.alarm_state = kArmed;
-        hal::ArmAlarm(Low(fire));
         armed = true;
       } else if (byte != 0 && hal::SendAt(Low(wait < 0 ? now : due), byte) != 0) {
         at = Now();
@@ -99,13 +106,15 @@ void ServiceCritical() {
   const ClockEngine::FastEdge fast = engine.fast_edge();
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
     shared.fast_from = fast.from;
-    shared.fast_until = fast.until;
+    shared.fast_span = fast.until - fast.from;
     shared.fast_byte = fast.byte;
   }
 }
 
-// What the interrupts left: a sent alarm byte, reset changes, captured edges.
+// What the interrupts left: a sent alarm byte, reset changes, captured edges. Most wake-ups
+// (the 1 ms tick, a timer overflow) leave none; single-byte flags need no lock to look.
 void TakeInterruptWork() {
+  if (shared.alarm_state != kSent && !shared.reset_changed && shared.edge_count == 0) return;
   bool reset_changed = false;
   uint8_t rises = 0;
   bool level = false;
@@ -150,6 +159,10 @@ void TakeInterruptWork() {
 void Housekeeping() {
   wdt_reset();
   const uint32_t now = AtomicNow();
+  // Ticks come every 16000 cycles: an item comes within the alarm's reach in time.
+  if (far_pending && TicksUntil(now, far_due) < static_cast<int32_t>(0x10000UL - 2 * kTickCycles)) {
+    ServiceCritical();
+  }
   // Work that may send a byte waits while anything critical is near; the alarm or the
   // edge itself wakes the loop again once it has passed.
   const ButtonEvent event = button.Sample(!hal::ButtonIn::Read(), now);

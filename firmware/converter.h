@@ -16,9 +16,11 @@
 namespace cv2midi {
 namespace firmware {
 
-// Edge to first byte, in CPU cycles: the capture interrupt's path to the UDR1 write plus
-// room for one short interrupt that may run first.
-constexpr uint32_t kLatencyTicks = 144;
+// Edge to first byte, in CPU cycles: the capture interrupt's path to the UDR1 write (111
+// cycles, measured in simavr) plus room for the longest interrupt that may be running when
+// the edge comes: the Timer1 overflow, 63 cycles end to end. Interrupts run one at a time
+// and the capture outranks all but INT0, so one is the most that can be ahead of it.
+constexpr uint32_t kLatencyTicks = 176;
 // The alarm fires this early and spins to the exact cycle: its own path to the spin is
 // about 100 cycles, and the rest is room for one interrupt or main-loop lock ahead of it
 // (144 was too little: a tick plus a lock under a jittery clock made one clock 22 late).
@@ -29,9 +31,10 @@ constexpr int32_t kSpinTicks = kAlarmLeadTicks + 64;
 // State the interrupts share with the main loop.
 struct Shared {
   CaptureClock clock;
-  // The window in which an edge's first byte may go straight from the capture interrupt.
+  // The window in which an edge's first byte may go straight from the capture interrupt:
+  // captures t with t - fast_from < fast_span.
   uint32_t fast_from;
-  uint32_t fast_until;
+  uint32_t fast_span;
   uint8_t fast_byte;  // 0: no fast path now
   // Captured edges waiting for the main loop.
   static constexpr uint8_t kEdgeSlots = 4;
@@ -40,11 +43,9 @@ struct Shared {
   uint8_t edge_head;
   uint8_t edge_count;
   uint8_t edges_lost;
-  // The one critical byte the alarm will send, and what became of it. The compare matches
-  // every 65536 cycles; the main loop counts the early matches so the interrupt needs no
-  // 32-bit time.
+  // The one critical byte the alarm will send, and what became of it. The alarm is armed
+  // only when it is less than one 16-bit timer period away, so its compare matches once.
   uint32_t alarm_due;
-  uint16_t alarm_early_matches;
   uint8_t alarm_byte;
   uint8_t alarm_state;  // kIdle, kArmed, kSent
   uint32_t alarm_sent_at;
@@ -65,9 +66,9 @@ inline void OnCapture() {
   const uint16_t count = ICR1;
   const uint32_t t = shared.clock.Extend(count, hal::Timer1OverflowPending());
   uint8_t sent = 0;
-  if (shared.edge_count == 0 && shared.fast_byte != 0 && !Before(t, shared.fast_from) &&
-      Before(t, shared.fast_until)) {
-    hal::SendAt(static_cast<uint16_t>(t + kLatencyTicks), shared.fast_byte);
+  if (shared.edge_count == 0 && shared.fast_byte != 0 &&
+      t - shared.fast_from < shared.fast_span) {
+    hal::SendAt(static_cast<uint16_t>(count + kLatencyTicks), shared.fast_byte);
     shared.fast_byte = 0;  // the line is taken: the main loop recomputes the window
     sent = 1;
   }
@@ -83,10 +84,6 @@ inline void OnCapture() {
 
 inline void OnAlarm() {
   if (shared.alarm_state != kArmed) return;
-  if (shared.alarm_early_matches != 0) {
-    --shared.alarm_early_matches;
-    return;
-  }
   uint32_t at = shared.alarm_due;
   if (shared.alarm_byte != 0 &&
       hal::SendAt(static_cast<uint16_t>(shared.alarm_due), shared.alarm_byte) != 0) {

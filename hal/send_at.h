@@ -12,8 +12,10 @@ namespace hal {
 // Call with interrupts off and the line free. Spins until TCNT1 reaches `at` and writes
 // `byte` to UDR1 on that very cycle: the instruction reading TCNT1L starts at c0 and the
 // store starts at c0 + (at - TCNT1), so a 21-cycle path plus a delay of 1, 2 and 4-cycle
-// steps lands exactly (cycle counts from the AVR instruction set manual). Returns 1 when
-// `at` had already passed or was under 21 cycles away (the byte then goes at once).
+// steps lands exactly (cycle counts from the AVR instruction set manual). Returns 1 when it
+// could not land exactly: `at` had already passed (the byte goes at once) or was under 21
+// cycles away (the byte goes on the first poll that finds TCNT1 at or past `at`: late by a
+// few cycles, never early).
 __attribute__((always_inline)) inline uint8_t SendAt(uint16_t at, uint8_t byte) {
   uint16_t left;
   uint8_t low, high, late;
@@ -27,7 +29,7 @@ __attribute__((always_inline)) inline uint8_t SendAt(uint16_t at, uint8_t byte) 
       "tst %B[left]\n\t"             // 1
       "brne 1b\n\t"                  // 1  256 or more to go: poll again
       "subi %A[left], 21\n\t"        // 1  what is left to burn
-      "brcs 9f\n\t"                  // 1  too close to land exactly
+      "brcs 8f\n\t"                  // 1  too close to land exactly
       "lsr %A[left]\n\t"             // 1  bit 0: one more cycle
       "brcc 2f\n\t"                  // 2 / 1
       "rjmp .\n\t"                   // 2
@@ -41,6 +43,13 @@ __attribute__((always_inline)) inline uint8_t SendAt(uint16_t at, uint8_t byte) 
       "4: sts %[udr], %[byte]\n\t"   // c0 + 21 + delay = at
       "ldi %[late], 0\n\t"
       "rjmp 5f\n\t"
+      "8: lds %[low], %[tcntl]\n\t"   // too close: poll until TCNT1 reaches `at`
+      "lds %[high], %[tcnth]\n\t"
+      "movw %A[left], %A[at]\n\t"
+      "sub %A[left], %[low]\n\t"
+      "sbc %B[left], %[high]\n\t"
+      "breq 9f\n\t"                  // at reached (sbc keeps Z for all 16 bits)
+      "brpl 8b\n\t"                  // not yet
       "9: sts %[udr], %[byte]\n\t"
       "ldi %[late], 1\n\t"
       "5:\n\t"

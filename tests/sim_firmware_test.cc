@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/midi.h"
+#include "sim/analysis.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 
@@ -92,6 +93,46 @@ TEST(SimFirmware, ImageFitsTheSizeGateAndItsStackStaysSmall) {
   EXPECT_LE(run.static_ram, 1024u);
   EXPECT_GT(run.stack_depth, 0u);
   EXPECT_LT(run.static_ram + run.stack_depth, 2560u);
+}
+
+}  // namespace
+}  // namespace sim
+}  // namespace cv2midi
+
+namespace cv2midi {
+namespace sim {
+namespace {
+
+// Jitter moves each edge against the 1 ms tick, the timer overflows and the alarm, so over
+// many seeds and tempos every edge and clock meets every other interrupt somewhere. The
+// latency must stay constant and every clock must land within a cycle of its division.
+TEST(SimFirmware, JitteredClocksAtManyTempiKeepLatencyAndDivisionExact) {
+  size_t clocks = 0;
+  size_t edges = 0;
+  for (int bpm : {97, 120, 300, 1000, 3000}) {
+    for (int seed = 1; seed <= 30; ++seed) {
+      const std::string text = "width 1ms\njitter 50us seed " + std::to_string(seed) +
+                               "\ntempo " + std::to_string(bpm) + " for 24 beats\nsilence 2s\n";
+      Scenario scenario;
+      std::string error;
+      ASSERT_TRUE(ParseScenario(text, "jitter", &scenario, &error)) << error;
+      RunOptions options;
+      options.elf = DefaultElf();
+      RunResult run;
+      ASSERT_TRUE(RunScenario(scenario, options, &run, &error)) << error;
+      const Analysis a = Analyze(run);
+      SCOPED_TRACE(testing::Message() << bpm << " BPM, seed " << seed);
+      EXPECT_EQ(a.latency_min, a.latency_max);
+      EXPECT_LE(a.division_error_max_ns, 62.5);
+      EXPECT_EQ(a.clock_balance, 0);
+      EXPECT_EQ(a.position_failures, 0u);
+      EXPECT_EQ(a.line_overlaps, 0u);
+      clocks += a.divided_clocks;
+      edges += a.latency_samples;
+    }
+  }
+  std::printf("[ figures  ] jitter sweep: %zu edges with constant latency, %zu clocks divided\n",
+              edges, clocks);
 }
 
 }  // namespace
