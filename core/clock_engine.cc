@@ -250,6 +250,11 @@ bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
   return true;
 }
 
+void ClockEngine::ExternalSent(uint32_t at) {
+  line_free_ = at + kByteTicks;
+  Refresh();
+}
+
 bool ClockEngine::PopSoon(uint32_t now, uint8_t* byte) {
   if (soon_.empty() || !LineHasRoom(now)) return false;
   *byte = soon_.front();

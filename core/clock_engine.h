@@ -86,6 +86,10 @@ class ClockEngine {
   bool PopSoon(uint32_t now, uint8_t* byte);
   // True when a byte written at `now` ends before the next clock is due or an edge is expected.
   bool LineHasRoom(uint32_t now) const;
+  // A byte that is not the engine's (merged MIDI in) went on the line at `at`.
+  void ExternalSent(uint32_t at);
+  // The transport byte PopSoon would send next; only when soon_pending().
+  uint8_t soon_front() const { return soon_.front(); }
   // True when nothing time-critical (a due byte, an expected edge) falls in [now, now + window).
   bool Quiet(uint32_t now, uint32_t window) const;
 

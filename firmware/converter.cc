@@ -10,6 +10,9 @@
 
 #include "core/button.h"
 #include "core/clock_engine.h"
+#include "core/merger.h"
+#include "core/midi.h"
+#include "core/midi_parser.h"
 #include "core/settings.h"
 #include "hal/uart.h"
 
@@ -36,6 +39,9 @@ constexpr uint16_t kSettingsAddress = 0;
 
 ClockEngine engine;
 Button button;
+MidiParser din_parser;
+Merger merger;
+bool thru = true;
 ButtonEvent pending_event = ButtonEvent::kNone;
 // A critical item too far away for the alarm yet: the housekeeping arms it in time.
 bool far_pending;
@@ -156,6 +162,61 @@ void TakeInterruptWork() {
   }
 }
 
+// DIN in: bytes from the receive interrupt through the parser into the merge FIFO.
+void TakeMidiIn() {
+  for (;;) {
+    uint8_t byte;
+    ATOMIC_BLOCK(ATOMIC_FORCEON) {
+      if (shared.rx_count == 0) return;
+      byte = shared.rx[shared.rx_head];
+      shared.rx_head = (shared.rx_head + 1) % Shared::kRxSlots;
+      --shared.rx_count;
+    }
+    MidiEvent events[2];
+    const uint8_t n = din_parser.Feed(byte, events);
+    if (!thru) continue;
+    for (uint8_t i = 0; i < n; ++i) merger.Take(events[i]);
+  }
+}
+
+// Puts transport bytes, then merged bytes, on the line one at a time, only when each can
+// end before the next clock is due or the next edge is expected (the engine says). A
+// system common byte (Song Position) waits for a message boundary of the merged stream.
+void PumpLine() {
+  for (;;) {
+    const bool soon_pending = engine.soon_pending();
+    if (!soon_pending && merger.empty()) return;
+    const uint32_t now = AtomicNow();
+    if (Before(now, engine.line_free())) {
+      ATOMIC_BLOCK(ATOMIC_FORCEON) { hal::ArmWake(Low(engine.line_free())); }
+      return;
+    }
+    const uint32_t at = now + kMainSendTicks;
+    // No room: the clock's alarm, the edge, or the next tick brings the loop back here.
+    if (!engine.LineHasRoom(at)) return;
+    // A real-time byte goes anywhere; the data bytes of a transport message follow it at
+    // once; a transport message starts only at a boundary of the merged stream.
+    const uint8_t soon = soon_pending ? engine.soon_front() : 0;
+    const bool send_soon =
+        soon_pending && (soon >= 0xF8 || soon < 0x80 || merger.AtBoundary());
+    if (!send_soon && merger.empty()) return;
+    WithdrawFastWindow();
+    uint8_t byte;
+    ATOMIC_BLOCK(ATOMIC_FORCEON) {
+      if (send_soon) {
+        engine.PopSoon(at, &byte);
+      } else {
+        byte = merger.front();
+        merger.Pop();
+        engine.ExternalSent(at);
+      }
+      hal::SendAt(Low(at), byte);
+    }
+    if (send_soon && byte == midi::kSongPosition) merger.OnSystemCommonSent();
+    ServiceCritical();
+  }
+}
+
 void Housekeeping() {
   wdt_reset();
   const uint32_t now = AtomicNow();
@@ -173,16 +234,10 @@ void Housekeeping() {
   }
   ticks_since_poll = 0;
   engine.Poll(now);
-  if ((pending_event != ButtonEvent::kNone || engine.soon_pending()) &&
-      engine.Quiet(now, kQuietTicks)) {
+  if (pending_event != ButtonEvent::kNone && engine.Quiet(now, kQuietTicks)) {
     WithdrawFastWindow();
     engine.OnButton(pending_event);
     pending_event = ButtonEvent::kNone;
-    uint8_t byte;
-    ATOMIC_BLOCK(ATOMIC_FORCEON) {
-      const uint32_t at = Now() + kMainSendTicks;
-      if (engine.PopSoon(at, &byte)) hal::SendAt(Low(at), byte);
-    }
     ServiceCritical();
   }
   hal::LedOut::Set(engine.Led(now));
@@ -212,6 +267,7 @@ void Init() {
   eeprom_read_block(stored, reinterpret_cast<const void*>(kSettingsAddress), kSettingsBytes);
   Settings settings;
   DecodeSettings(stored, &settings);
+  thru = settings.thru;
   engine.Init(ToEngineSettings(settings, kLatencyTicks));
 
   hal::InitMidiUart();
@@ -227,15 +283,18 @@ void Init() {
 
 void Run() {
   TakeInterruptWork();
+  TakeMidiIn();
   if (shared.tick) {
     shared.tick = 0;
     Housekeeping();
   }
+  shared.wake = 0;
+  PumpLine();
 }
 
 bool WorkPending() {
   return shared.tick || shared.edge_count != 0 || shared.alarm_state == kSent ||
-         shared.reset_changed;
+         shared.reset_changed || shared.rx_count != 0 || shared.wake;
 }
 
 }  // namespace firmware

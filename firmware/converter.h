@@ -12,6 +12,7 @@
 #include "hal/board.h"
 #include "hal/send_at.h"
 #include "hal/timers.h"
+#include "hal/uart.h"
 
 namespace cv2midi {
 namespace firmware {
@@ -49,6 +50,13 @@ struct Shared {
   uint8_t alarm_byte;
   uint8_t alarm_state;  // kIdle, kArmed, kSent
   uint32_t alarm_sent_at;
+  // Bytes from DIN in, waiting for the main loop. 64 bytes: 20 ms of a full line.
+  static constexpr uint8_t kRxSlots = 64;
+  uint8_t rx[kRxSlots];
+  uint8_t rx_head;
+  uint8_t rx_count;
+  uint8_t rx_lost;
+  uint8_t wake;  // Timer3 compare B: time to look at the line again
   uint8_t reset_rises;  // rising jack edges since the main loop last looked
   uint8_t reset_level;  // the jack's level at the last change
   uint8_t reset_changed;
@@ -84,6 +92,9 @@ inline void OnCapture() {
 
 inline void OnAlarm() {
   if (shared.alarm_state != kArmed) return;
+  // A match left over from before the alarm was armed: the real one is further away.
+  const uint16_t left = static_cast<uint16_t>(shared.alarm_due) - hal::Timer1Count();
+  if (left > static_cast<uint16_t>(kSpinTicks)) return;
   uint32_t at = shared.alarm_due;
   if (shared.alarm_byte != 0 &&
       hal::SendAt(static_cast<uint16_t>(shared.alarm_due), shared.alarm_byte) != 0) {
@@ -96,6 +107,21 @@ inline void OnAlarm() {
 }
 
 inline void OnOverflow() { shared.clock.OnOverflow(); }
+
+inline void OnMidiIn() {
+  const uint8_t byte = hal::MidiUartRead();
+  if (shared.rx_count == Shared::kRxSlots) {
+    ++shared.rx_lost;
+    return;
+  }
+  shared.rx[(shared.rx_head + shared.rx_count) % Shared::kRxSlots] = byte;
+  ++shared.rx_count;
+}
+
+inline void OnWake() {
+  shared.wake = 1;
+  hal::DisarmWake();
+}
 
 inline void OnResetPin() {
   // The input stage inverts: the pin is low while the jack is high.

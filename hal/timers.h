@@ -19,14 +19,23 @@ inline uint16_t Timer1Count() { return TCNT1; }
 inline bool Timer1OverflowPending() { return (TIFR1 & _BV(TOV1)) != 0; }
 
 // Timer3 compare A fires when Timer1 reads `at` (low 16 bits); arm it less than 65536
-// ticks ahead or expect early wake-ups a whole wrap before.
+// ticks ahead. Flags are never cleared by hand (simavr 1.6 clears every flag of the timer
+// on such a write): the interrupt tells a stale match from the real one itself.
 inline void ArmAlarm(uint16_t at) {
   OCR3A = static_cast<uint16_t>(at + timer3_offset);
-  TIFR3 = _BV(OCF3A);
-  TIMSK3 = _BV(OCIE3A);
+  TIMSK3 |= _BV(OCIE3A);
 }
 
-inline void DisarmAlarm() { TIMSK3 = 0; }
+inline void DisarmAlarm() { TIMSK3 &= static_cast<uint8_t>(~_BV(OCIE3A)); }
+
+// Timer3 compare B only wakes the main loop (to put the next merged byte on the line); a
+// stale or early match costs a look, nothing more.
+inline void ArmWake(uint16_t at) {
+  OCR3B = static_cast<uint16_t>(at + timer3_offset);
+  TIMSK3 |= _BV(OCIE3B);
+}
+
+inline void DisarmWake() { TIMSK3 &= static_cast<uint8_t>(~_BV(OCIE3B)); }
 
 }  // namespace hal
 }  // namespace cv2midi

@@ -11,8 +11,10 @@ inline void InitMidiUart() {
   UBRR1 = 31;
   UCSR1A = 0;
   UCSR1C = _BV(UCSZ11) | _BV(UCSZ10);
-  UCSR1B = _BV(TXEN1);
+  UCSR1B = _BV(TXEN1) | _BV(RXEN1) | _BV(RXCIE1);
 }
+
+inline uint8_t MidiUartRead() { return UDR1; }
 
 }  // namespace hal
 }  // namespace cv2midi

@@ -1,0 +1,56 @@
+// Merges parsed MIDI input into DIN out beside the generated clock (DESIGN.md item 13).
+// Incoming F8 FA FB FC are dropped (this converter is the clock master); everything else
+// passes unchanged, running status included, through a FIFO that takes whole messages or
+// none. The line side pops bytes only when the clock engine says the line has room.
+#ifndef CV2MIDI_CORE_MERGER_H_
+#define CV2MIDI_CORE_MERGER_H_
+
+#include <stdint.h>
+
+#include "core/midi_parser.h"
+
+namespace cv2midi {
+
+struct MergeStats {
+  uint32_t messages = 0;         // whole messages queued (SysEx counted once)
+  uint32_t dropped = 0;          // whole messages dropped for lack of room
+  uint32_t clock_dropped = 0;    // incoming F8 FA FB FC
+  uint32_t sysex_truncated = 0;  // SysEx longer than the room left, closed early with F7
+};
+
+class Merger {
+ public:
+  static constexpr uint16_t kCapacity = 256;
+
+  void Take(const MidiEvent& event);
+
+  bool empty() const { return size_ == 0; }
+  uint8_t front() const { return fifo_[head_]; }
+  void Pop();
+  // A system common byte (e.g. Song Position) may go on the wire only here: not inside a
+  // message, not inside a SysEx, not between running-status messages.
+  bool AtBoundary() const { return size_ == 0 ? !sysex_open_ : front() >= 0x80 && front() != 0xF7; }
+  // A system common message went on the wire: it cancelled running status.
+  void OnSystemCommonSent() {
+    if (size_ == 0) out_status_ = 0;
+  }
+
+  uint16_t size() const { return size_; }
+  const MergeStats& stats() const { return stats_; }
+
+ private:
+  bool Fits(uint16_t n) const { return size_ + n <= kCapacity - (sysex_open_ ? 1 : 0); }
+  void Put(uint8_t byte);
+
+  uint8_t fifo_[kCapacity] = {};
+  uint16_t head_ = 0;
+  uint16_t size_ = 0;
+  uint8_t out_status_ = 0;    // running status the queued stream leaves on the wire
+  bool sysex_open_ = false;   // F0 queued, F7 not yet (one byte kept for the F7)
+  bool sysex_dropping_ = false;
+  MergeStats stats_;
+};
+
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_CORE_MERGER_H_
