@@ -258,11 +258,15 @@ void ClockEngine::ExternalSent(uint32_t at) {
 bool ClockEngine::PopSoon(uint32_t now, uint8_t* byte) {
   if (soon_.empty() || !LineHasRoom(now)) return false;
   *byte = soon_.front();
-  soon_.PopOne();
-  OnWire(*byte);
-  line_free_ = now + kByteTicks;
-  Refresh();
+  TakeSoon(now);
   return true;
+}
+
+void ClockEngine::TakeSoon(uint32_t at) {
+  OnWire(soon_.front());
+  soon_.PopOne();
+  line_free_ = at + kByteTicks;
+  Refresh();
 }
 
 bool ClockEngine::Led(uint32_t now) const {

@@ -84,6 +84,8 @@ class ClockEngine {
   // A transport byte that is not tied to an edge (Stop from the button, Song Position),
   // if one waits and the line has room for it at `now`. It counts as sent at `now`.
   bool PopSoon(uint32_t now, uint8_t* byte);
+  // The caller wrote soon_front() at `at` (having checked LineHasRoom): it is sent.
+  void TakeSoon(uint32_t at);
   // True when a byte written at `now` ends before the next clock is due or an edge is expected.
   bool LineHasRoom(uint32_t now) const;
   // A byte that is not the engine's (merged MIDI in) went on the line at `at`.

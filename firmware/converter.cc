@@ -201,16 +201,18 @@ void PumpLine() {
         soon_pending && (soon >= 0xF8 || soon < 0x80 || merger.AtBoundary());
     if (!send_soon && merger.empty()) return;
     WithdrawFastWindow();
-    uint8_t byte;
+    const uint8_t byte = send_soon ? soon : merger.front();
+    // Send first, then book it at the cycle it really went (a late send must not leave the
+    // line model thinking the line frees earlier than it does).
+    uint32_t sent_at = at;
     ATOMIC_BLOCK(ATOMIC_FORCEON) {
-      if (send_soon) {
-        engine.PopSoon(at, &byte);
-      } else {
-        byte = merger.front();
-        merger.Pop();
-        engine.ExternalSent(at);
-      }
-      hal::SendAt(Low(at), byte);
+      if (hal::SendAt(Low(at), byte) != 0) sent_at = Now();
+    }
+    if (send_soon) {
+      engine.TakeSoon(sent_at);
+    } else {
+      merger.Pop();
+      engine.ExternalSent(sent_at);
     }
     if (send_soon && byte == midi::kSongPosition) merger.OnSystemCommonSent();
     ServiceCritical();

@@ -7,6 +7,8 @@
 
 #include "core/clock_engine.h"
 #include "core/midi.h"
+#include "core/midi_parser.h"
+#include "sim/midi_check.h"
 
 namespace cv2midi {
 namespace sim {
@@ -283,6 +285,67 @@ Analysis Analyze(const RunResult& run) {
     if (!stopped) ++a.button_stops_late;
   }
 
+  // DIN out as a MIDI stream, and what it carried of DIN in.
+  {
+    std::vector<uint8_t> in;
+    for (const Action& act : sc.actions) {
+      if (act.kind == ActionKind::kMidiIn) in.insert(in.end(), act.bytes.begin(), act.bytes.end());
+    }
+    a.midi_in_bytes = in.size();
+    std::vector<MidiMessage> in_messages;
+    MidiParser parser;
+    MidiMessage sysex;
+    bool in_has_song_position = false;
+    for (uint8_t byte : in) {
+      MidiEvent e[2];
+      const uint8_t n = parser.Feed(byte, e);
+      for (uint8_t k = 0; k < n; ++k) {
+        switch (e[k].kind) {
+          case MidiEventKind::kRealTime:
+            if (e[k].status != midi::kClock && e[k].status != midi::kStart &&
+                e[k].status != midi::kContinue && e[k].status != midi::kStop) {
+              in_messages.push_back({e[k].status});
+            }
+            break;
+          case MidiEventKind::kMessage: {
+            MidiMessage m = {e[k].status};
+            for (uint8_t d = 0; d < e[k].size; ++d) m.push_back(e[k].data[d]);
+            in_has_song_position = in_has_song_position || e[k].status == midi::kSongPosition;
+            in_messages.push_back(m);
+            break;
+          }
+          case MidiEventKind::kSysExStart: sysex = {0xF0}; break;
+          case MidiEventKind::kSysExData: sysex.push_back(e[k].data[0]); break;
+          case MidiEventKind::kSysExEnd:
+            sysex.push_back(0xF7);
+            in_messages.push_back(sysex);
+            break;
+          case MidiEventKind::kNone: break;
+        }
+      }
+    }
+    std::vector<uint8_t> out;
+    for (const TxByte& b : run.tx) out.push_back(b.byte);
+    const MidiReading reading = ReadStrictly(out);
+    a.out_valid = reading.valid;
+    a.out_fault = reading.first_fault;
+    if (!in.empty()) {
+      std::vector<MidiMessage> merged;
+      for (const MidiMessage& m : reading.messages) {
+        const bool ours = (m.size() == 1 && (m[0] == midi::kClock || m[0] == midi::kStart ||
+                                             m[0] == midi::kContinue || m[0] == midi::kStop)) ||
+                          (m[0] == midi::kSongPosition && !in_has_song_position);
+        if (!ours) merged.push_back(m);
+      }
+      const ThruMatch match = MatchThru(in_messages, merged);
+      a.thru_in = in_messages.size();
+      a.thru_delivered = match.delivered;
+      a.thru_missing = match.missing;
+      a.thru_shortened = match.shortened;
+      a.thru_in_order = match.in_order;
+    }
+  }
+
   a.awake_percent =
       run.cycles > 0 ? 100.0 * (run.cycles - std::min(run.sleep_cycles, run.cycles)) / run.cycles
                      : 0;
@@ -343,6 +406,14 @@ Analysis Analyze(const RunResult& run) {
         true, a.latency_max <= 320 && a.latency_max - a.latency_min <= 4);
     add("goal: latency <= 5 us", Format("%.2f us", a.latency_median / 16.0), false,
         a.latency_median <= 80);
+  }
+  add("DIN out is a valid MIDI stream", a.out_valid ? "yes" : a.out_fault, true, a.out_valid);
+  if (a.midi_in_bytes > 0) {
+    add("MIDI thru in order, only whole messages missing",
+        Format("%.0f of %.0f messages through, %.0f dropped whole", a.thru_delivered, a.thru_in,
+               a.thru_missing) +
+            (a.thru_shortened > 0 ? Format(", %.0f SysEx closed early", a.thru_shortened) : ""),
+        true, a.thru_in_order);
   }
   add("bytes never overlap on the wire (320 us each)",
       Format("%.0f bytes, %.0f too close", run.tx.size(), a.line_overlaps), true,

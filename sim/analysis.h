@@ -75,6 +75,16 @@ struct Analysis {
   size_t button_stops_checked = 0;
   size_t button_stops_late = 0;
 
+  // MIDI in (thru), when the scenario sends any: what DIN out carried of it.
+  size_t midi_in_bytes = 0;
+  size_t thru_in = 0;         // whole messages in (less incoming clock and transport)
+  size_t thru_delivered = 0;  // came out whole
+  size_t thru_missing = 0;    // dropped whole
+  size_t thru_shortened = 0;  // SysEx closed early
+  bool thru_in_order = true;
+  bool out_valid = true;      // DIN out read strictly as MIDI
+  std::string out_fault;
+
   double awake_percent = 0;
   std::vector<SegmentFigures> segments;
   std::vector<VerdictItem> verdict;

@@ -75,6 +75,16 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
     }
   }
 
+  if (a.midi_in_bytes > 0) {
+    out << "\nMIDI in (thru on DIN out)\n";
+    out << "  " << a.midi_in_bytes << " bytes in: " << a.thru_in << " messages (incoming clock"
+        << " and transport left out), " << a.thru_delivered << " through whole, "
+        << a.thru_missing << " dropped whole";
+    if (a.thru_shortened > 0) out << ", " << a.thru_shortened << " SysEx closed early";
+    out << "; in order: " << (a.thru_in_order ? "yes" : "NO") << "\n";
+  }
+  out << "  DIN out read as MIDI: " << (a.out_valid ? "valid" : a.out_fault) << "\n";
+
   out << "\nTiming (DESIGN.md section 2; 1 CPU cycle = 62.5 ns)\n";
   out << "  edge to first byte latency L: " << Fixed(a.latency_median / 16.0, 2) << " us ("
       << a.latency_median << " cycles; min " << a.latency_min << ", max " << a.latency_max

@@ -73,7 +73,7 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
       case ActionKind::kMidiIn:
         for (size_t i = 0; i < a.bytes.size(); ++i) {
           const uint8_t byte = a.bytes[i];
-          teensy.At(a.at + i * 5120, [&teensy, byte] { teensy.SendMidiIn(byte); });
+          teensy.At(a.at + i * a.spacing, [&teensy, byte] { teensy.SendMidiIn(byte); });
         }
         break;
     }

@@ -13,6 +13,9 @@ namespace {
 
 constexpr double kCyclesPerSecondF = 16e6;
 constexpr uint64_t kGlitchGap = 20 * 16;  // a glitch is 20 us long
+// simavr's USART receives one byte per 11-bit frame, 352 us, and overflows its input FIFO
+// when fed faster: MIDI in is paced at that rate, "100 %" of what it can take.
+constexpr uint64_t kMidiInFrame = 11 * 512;
 
 struct ParseError {
   std::string what;
@@ -169,6 +172,52 @@ class Parser {
         a.bytes.push_back(static_cast<uint8_t>(v));
       }
       Add(a);
+    } else if (cmd == "midi-notes") {
+      // midi-notes LOAD% for DURATION [running]: note on/off pairs filling LOAD of the line
+      if (w.size() != 4 && w.size() != 5) {
+        throw ParseError{"usage: midi-notes LOAD% for DURATION [running] [at T]"};
+      }
+      std::string p = w[1];
+      if (!p.empty() && p.back() == '%') p.pop_back();
+      const double load = Number(p, "a line load in percent") / 100.0;
+      if (load <= 0 || load > 1) throw ParseError{"line load must be above 0% and at most 100%"};
+      Keyword(w[2], "for");
+      const uint64_t length = Duration(w[3]);
+      const bool running = w.size() == 5;
+      if (running) Keyword(w[4], "running");
+      Action a{at, ActionKind::kMidiIn, 0, {}};
+      a.spacing = static_cast<uint64_t>(kMidiInFrame / load);
+      const size_t count = static_cast<size_t>(length / a.spacing);
+      uint8_t note = 36;
+      bool on = true;
+      while (a.bytes.size() + 3 <= count) {
+        const uint8_t status = running ? 0x90 : (on ? 0x90 : 0x80);
+        if (!running || a.bytes.empty()) a.bytes.push_back(status);
+        a.bytes.push_back(note);
+        a.bytes.push_back(on ? 100 : 0);  // with running status, velocity 0 is note off
+        if (!on) note = static_cast<uint8_t>(36 + (note - 35) % 48);
+        on = !on;
+      }
+      Add(a);
+    } else if (cmd == "midi-sysex") {
+      // midi-sysex N: F0 7D, N-3 data bytes counting up, F7 at the line rate
+      Want(w, 2, "midi-sysex BYTES [at T]");
+      const double n = Number(w[1], "a SysEx length");
+      if (n < 3 || n > 65536 || n != std::floor(n)) throw ParseError{"SysEx length is 3 to 65536 bytes"};
+      Action a{at, ActionKind::kMidiIn, 0, {0xF0, 0x7D}};
+      for (int i = 0; i < n - 3; ++i) a.bytes.push_back(static_cast<uint8_t>(i & 0x7F));
+      a.bytes.push_back(0xF7);
+      Add(a);
+    } else if (cmd == "midi-garbage") {
+      // midi-garbage N seed S: random bytes at the line rate
+      Want(w, 4, "midi-garbage BYTES seed S [at T]");
+      Keyword(w[2], "seed");
+      std::mt19937 garbage(static_cast<uint32_t>(Number(w[3], "a seed")));
+      Action a{at, ActionKind::kMidiIn, 0, {}};
+      const double n = Number(w[1], "a byte count");
+      if (n < 1 || n > 1000000) throw ParseError{"garbage is 1 to 1000000 bytes"};
+      for (int i = 0; i < n; ++i) a.bytes.push_back(static_cast<uint8_t>(garbage()));
+      Add(a);
     } else if (cmd == "end") {
       Want(w, 3, "end after DURATION");
       Keyword(w[1], "after");
@@ -176,13 +225,18 @@ class Parser {
     } else {
       throw ParseError{"unknown command '" + cmd +
                        "' (ppqn, width, setting, tempo, ramp, swing, jitter, glitches, "
-                       "missing, double, silence, button, reset, gate, midi, end)"};
+                       "missing, double, silence, button, reset, gate, midi, midi-notes, midi-sysex, "
+                       "midi-garbage, end)"};
     }
   }
 
   void Finish() {
     uint64_t last = cursor_;
-    for (const Action& a : s_->actions) last = std::max(last, a.at + a.length);
+    for (const Action& a : s_->actions) {
+      // MIDI in: room for the merge FIFO (256 bytes, 82 ms) to drain before the end.
+      const uint64_t drain = a.bytes.empty() ? 0 : 100 * 16000;
+      last = std::max(last, a.at + a.length + a.bytes.size() * a.spacing + drain);
+    }
     for (const Pulse& p : s_->pulses) last = std::max(last, p.at + p.width);
     s_->end = last + end_tail_;
     std::stable_sort(s_->pulses.begin(), s_->pulses.end(),

@@ -28,6 +28,7 @@ struct Action {
   ActionKind kind;
   uint64_t length = 0;         // button hold or reset pulse width, in cycles
   std::vector<uint8_t> bytes;  // MIDI in
+  uint64_t spacing = 11 * 512;  // cycles between MIDI-in bytes: 352 us, simavr's full line
 };
 
 // A stretch of steady or changing tempo, for the report.

@@ -1,5 +1,7 @@
 #include "core/merger.h"
 
+#include "sim/midi_check.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -107,67 +109,6 @@ TEST(Merger, ASysExLongerThanTheRoomIsClosedWithF7AndCounted) {
   EXPECT_EQ(r.merger.stats().sysex_truncated, 1u);
 }
 
-// A strict reading of an output stream: a status and exactly its data bytes, running
-// status only after channel messages, SysEx closed, real-time anywhere, nothing stray.
-// Returns the messages, each with its status written out, or fails the test.
-std::vector<std::vector<uint8_t>> Validate(const std::vector<uint8_t>& out) {
-  std::vector<std::vector<uint8_t>> messages;
-  std::vector<uint8_t> current;
-  uint8_t running = 0;
-  size_t need = 0;
-  bool sysex = false;
-  for (uint8_t b : out) {
-    if (b >= 0xF8) {
-      EXPECT_TRUE(b != 0xF9 && b != 0xFD);
-      messages.push_back({b});
-      continue;
-    }
-    if (sysex) {
-      current.push_back(b);
-      if (b == 0xF7) {
-        messages.push_back(current);
-        current.clear();
-        sysex = false;
-      } else {
-        EXPECT_LT(b, 0x80) << "a status inside a SysEx";
-      }
-      continue;
-    }
-    if (b >= 0x80) {
-      EXPECT_EQ(need, 0u) << "a status cut a message short";
-      if (b == 0xF0) {
-        sysex = true;
-        current = {b};
-        running = 0;
-        continue;
-      }
-      const uint8_t d = MidiParser::DataBytes(b);
-      EXPECT_NE(d, 0xFF) << "undefined status " << +b;
-      current = {b};
-      need = d;
-      running = b < 0xF0 ? b : 0;
-      if (need == 0) {
-        messages.push_back(current);
-        current.clear();
-      }
-      continue;
-    }
-    if (need == 0) {
-      EXPECT_NE(running, 0) << "a stray data byte";
-      current = {running};
-      need = MidiParser::DataBytes(running);
-    }
-    current.push_back(b);
-    if (--need == 0) {
-      messages.push_back(current);
-      current.clear();
-    }
-  }
-  EXPECT_EQ(need, 0u);
-  EXPECT_FALSE(sysex);
-  return messages;
-}
-
 // Seeded random streams, a million bytes each, drained at a changing rate (so the FIFO
 // fills and drops): the output is always a valid MIDI stream, and every whole
 // message that went in came out whole, in order, or was counted as dropped.
@@ -228,44 +169,19 @@ TEST(Merger, FuzzedStreamsComeOutValidAndEveryMessageIsAccountedFor) {
     }
     const std::vector<uint8_t> rest = r.Drain();
     out.insert(out.end(), rest.begin(), rest.end());
-    const auto out_messages = Validate(out);
+    const sim::MidiReading reading = sim::ReadStrictly(out);
+    EXPECT_TRUE(reading.valid) << "seed " << seed << ": " << reading.first_fault;
+    const auto& out_messages = reading.messages;
     const MergeStats& st = r.merger.stats();
     EXPECT_GT(st.dropped, 0u) << "the fuzz must reach overload";
-    // Out is in, in order, minus the dropped ones; a truncated SysEx is a prefix + F7.
-    // Real-time bytes and the other messages are matched as two sequences: a SysEx closed
-    // early by the merger ends before the real-time bytes that came in during its rest.
-    size_t skipped = 0;
-    size_t truncated = 0;
-    for (int realtime = 0; realtime < 2; ++realtime) {
-      auto is_rt = [](const std::vector<uint8_t>& m) { return m.size() == 1 && m[0] >= 0xF8; };
-      std::vector<std::vector<uint8_t>> ins, outs;
-      for (const auto& m : in_messages) {
-        if (is_rt(m) == (realtime == 1)) ins.push_back(m);
-      }
-      for (const auto& m : out_messages) {
-        if (is_rt(m) == (realtime == 1)) outs.push_back(m);
-      }
-      size_t j = 0;
-      for (const auto& m : ins) {
-        if (j < outs.size() && outs[j] == m) {
-          ++j;
-        } else if (j < outs.size() && m[0] == 0xF0 && outs[j][0] == 0xF0 &&
-                   outs[j].size() < m.size() &&
-                   std::equal(outs[j].begin(), outs[j].end() - 1, m.begin())) {
-          ++j;
-          ++truncated;
-        } else {
-          ++skipped;
-        }
-      }
-      EXPECT_EQ(j, outs.size()) << "seed " << seed << ": output has a message not in";
-    }
-    // Every message in is out (whole, or a SysEx closed early and counted) or dropped and
-    // counted: the counts add up exactly.
-    EXPECT_EQ(in_messages.size(), out_messages.size() + st.dropped) << "seed " << seed;
-    EXPECT_EQ(skipped, st.dropped) << "seed " << seed;
     EXPECT_GT(st.sysex_truncated, 0u) << "the fuzz must reach a SysEx longer than the room";
-    EXPECT_GE(truncated, st.sysex_truncated) << "seed " << seed;
+    // Out is in, in order, less the dropped messages; a SysEx longer than the room comes out
+    // as a prefix closed with F7. The counts add up exactly.
+    const sim::ThruMatch match = sim::MatchThru(in_messages, out_messages);
+    EXPECT_TRUE(match.in_order) << "seed " << seed << ": output has a message not in";
+    EXPECT_EQ(match.missing, st.dropped) << "seed " << seed;
+    EXPECT_GE(match.shortened, st.sysex_truncated) << "seed " << seed;
+    EXPECT_EQ(in_messages.size(), out_messages.size() + st.dropped) << "seed " << seed;
     std::printf("[ figures  ] merge fuzz seed %u: %zu messages in, %zu out, %u dropped, %u "
                 "SysEx truncated, %u parser stray, %u cut short\n",
                 seed, in_messages.size(), out_messages.size(), st.dropped, st.sysex_truncated,

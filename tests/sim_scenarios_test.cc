@@ -85,7 +85,9 @@ INSTANTIATE_TEST_SUITE_P(
                     "steady-3000.txt", "step-up-25.txt", "step-up-300.txt",
                     "step-down-50.txt", "ramp-60-180.txt", "jitter-50us.txt",
                     "swing-4ppqn.txt", "stop-restart.txt", "button.txt", "reset.txt",
-                    "run-gate.txt", "glitches.txt", "one-bpm.txt"),
+                    "run-gate.txt", "glitches.txt", "one-bpm.txt", "merge-140-50.txt",
+                    "merge-140-100.txt", "merge-300-50.txt", "merge-300-100.txt",
+                    "sysex-1k.txt", "midi-garbage.txt"),
     [](const testing::TestParamInfo<const char*>& info) {
       std::string name = info.param;
       name = name.substr(0, name.find('.'));
