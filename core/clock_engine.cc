@@ -285,7 +285,21 @@ void ClockEngine::PushSoon(uint8_t byte) {
   if (!soon_.Push(byte, 1)) ++stats_.transport_dropped;
 }
 
+bool ClockEngine::TakeWireByte(uint8_t* byte) {
+  if (wire_count_ == 0) return false;
+  *byte = wire_log_[wire_head_];
+  wire_head_ = static_cast<uint8_t>((wire_head_ + 1) % sizeof(wire_log_));
+  --wire_count_;
+  return true;
+}
+
 void ClockEngine::OnWire(uint8_t byte) {
+  if (wire_count_ == sizeof(wire_log_)) {
+    ++wire_log_lost_;
+  } else {
+    wire_log_[(wire_head_ + wire_count_) % sizeof(wire_log_)] = byte;
+    ++wire_count_;
+  }
   switch (byte) {
     case midi::kClock:
       ++stats_.clocks;

@@ -96,6 +96,10 @@ class ClockEngine {
   bool Quiet(uint32_t now, uint32_t window) const;
 
   bool Led(uint32_t now) const;
+  // Every byte the engine put on the wire, in order, for USB to pass on (holds 16; a byte
+  // not taken by then is lost to USB only, and counted).
+  bool TakeWireByte(uint8_t* byte);
+  uint16_t wire_log_lost() const { return wire_log_lost_; }
   // Transport bytes wait for room on the line.
   bool soon_pending() const { return !soon_.empty(); }
 
@@ -160,6 +164,11 @@ class ClockEngine {
   Source next_source_ = Source::kNone;
   uint32_t next_due_ = 0;
   uint8_t next_byte_ = 0;
+
+  uint8_t wire_log_[16] = {};
+  uint8_t wire_head_ = 0;
+  uint8_t wire_count_ = 0;
+  uint16_t wire_log_lost_ = 0;
 
   // The wire as slaves see it.
   bool wire_running_ = false;

@@ -6,12 +6,12 @@
 namespace cv2midi {
 
 void Merger::Put(uint8_t byte) {
-  fifo_[(head_ + size_) % kCapacity] = byte;
+  fifo_[(head_ + size_) % capacity_] = byte;
   ++size_;
 }
 
 void Merger::Pop() {
-  head_ = (head_ + 1) % kCapacity;
+  head_ = static_cast<uint16_t>((head_ + 1) % capacity_);
   --size_;
 }
 

@@ -1,7 +1,9 @@
 // Merges parsed MIDI input into DIN out beside the generated clock (DESIGN.md item 13).
 // Incoming F8 FA FB FC are dropped (this converter is the clock master); everything else
 // passes unchanged, running status included, through a FIFO that takes whole messages or
-// none. The line side pops bytes only when the clock engine says the line has room.
+// none. The line side pops bytes only when the clock engine says the line has room. Each
+// source (DIN in, USB OUT) has its own merger; the line side switches between them only
+// where both are at a message boundary.
 #ifndef CV2MIDI_CORE_MERGER_H_
 #define CV2MIDI_CORE_MERGER_H_
 
@@ -20,7 +22,8 @@ struct MergeStats {
 
 class Merger {
  public:
-  static constexpr uint16_t kCapacity = 256;
+  // The FIFO is the caller's: `capacity` bytes at `buffer`.
+  Merger(uint8_t* buffer, uint16_t capacity) : fifo_(buffer), capacity_(capacity) {}
 
   void Take(const MidiEvent& event);
 
@@ -30,8 +33,9 @@ class Merger {
   // A system common byte (e.g. Song Position) may go on the wire only here: not inside a
   // message, not inside a SysEx, not between running-status messages.
   bool AtBoundary() const { return size_ == 0 ? !sysex_open_ : front() >= 0x80 && front() != 0xF7; }
-  // A system common message went on the wire: it cancelled running status.
-  void OnSystemCommonSent() {
+  // Something else went on the wire that cancels running status: a system common message
+  // (Song Position) or a message from another source. Call it only at AtBoundary().
+  void CancelRunningStatus() {
     if (size_ == 0) out_status_ = 0;
   }
 
@@ -39,10 +43,11 @@ class Merger {
   const MergeStats& stats() const { return stats_; }
 
  private:
-  bool Fits(uint16_t n) const { return size_ + n <= kCapacity - (sysex_open_ ? 1 : 0); }
+  bool Fits(uint16_t n) const { return size_ + n <= capacity_ - (sysex_open_ ? 1 : 0); }
   void Put(uint8_t byte);
 
-  uint8_t fifo_[kCapacity] = {};
+  uint8_t* fifo_;
+  uint16_t capacity_;
   uint16_t head_ = 0;
   uint16_t size_ = 0;
   uint8_t out_status_ = 0;    // running status the queued stream leaves on the wire

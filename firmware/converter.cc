@@ -14,7 +14,10 @@
 #include "core/midi.h"
 #include "core/midi_parser.h"
 #include "core/settings.h"
+#include "core/usb_descriptors.h"
+#include "core/usb_midi_packet.h"
 #include "hal/uart.h"
+#include "hal/usb.h"
 
 namespace cv2midi {
 namespace firmware {
@@ -40,8 +43,26 @@ constexpr uint16_t kSettingsAddress = 0;
 ClockEngine engine;
 Button button;
 MidiParser din_parser;
-Merger merger;
 bool thru = true;
+
+// DIN out's merged sources: DIN in and USB OUT, each with its own whole-message FIFO.
+uint8_t din_fifo[160];
+Merger din_merger(din_fifo, sizeof(din_fifo));
+uint8_t usb_fifo[96];
+Merger usb_merger(usb_fifo, sizeof(usb_fifo));
+Merger* line_source = nullptr;  // whose message the wire carries now
+
+// USB: the device, what goes to the host (the engine's bytes and DIN in), what comes back.
+hal::UsbDevice usb_device;
+MidiParser engine_bytes;
+UsbMidiEncoder engine_encoder;
+UsbMidiEncoder din_encoder;
+UsbMidiDecoder usb_decoder;
+constexpr uint8_t kHostSlots = 32;  // packets waiting for the host: 32 ms of clock at 3000 BPM
+UsbMidiPacket to_host[kHostSlots];
+uint8_t to_host_head;
+uint8_t to_host_count;
+uint16_t to_host_dropped;
 ButtonEvent pending_event = ButtonEvent::kNone;
 // A critical item too far away for the alarm yet: the housekeeping arms it in time.
 bool far_pending;
@@ -162,9 +183,84 @@ void TakeInterruptWork() {
   }
 }
 
-// DIN in: bytes from the receive interrupt through the parser into the merge FIFO.
+bool IsClockOrTransport(const MidiEvent& e) {
+  return e.kind == MidiEventKind::kRealTime &&
+         (e.status == midi::kClock || e.status == midi::kStart || e.status == midi::kContinue ||
+          e.status == midi::kStop);
+}
+
+// Queues packets for the host. Nothing is queued while no host has configured the device;
+// a host that stops reading makes the queue drop (counted), never the DIN side wait.
+void ToHost(const MidiEvent& e, UsbMidiEncoder& encoder) {
+  UsbMidiPacket packets[2];
+  const uint8_t n = encoder.Encode(e, packets);
+  if (!usb_device.configured()) return;
+  for (uint8_t i = 0; i < n; ++i) {
+    if (to_host_count == kHostSlots) {
+      ++to_host_dropped;
+      continue;
+    }
+    to_host[(to_host_head + to_host_count) % kHostSlots] = packets[i];
+    ++to_host_count;
+  }
+}
+
+// The engine's clocks and transport, as they went on the wire, to the host.
+void PassEngineBytesToHost() {
+  uint8_t byte;
+  while (engine.TakeWireByte(&byte)) {
+    MidiEvent events[2];
+    const uint8_t n = engine_bytes.Feed(byte, events);
+    for (uint8_t i = 0; i < n; ++i) ToHost(events[i], engine_encoder);
+  }
+}
+
+// Commits queued packets to the IN endpoint at once, up to 16 (64 bytes) a transfer.
+void FlushToHost() {
+  while (to_host_count != 0) {
+    uint8_t data[usb::kBulkSize];
+    uint8_t n = 0;
+    while (n < usb::kBulkSize / 4 && n < to_host_count) {
+      const UsbMidiPacket& p = to_host[(to_host_head + n) % kHostSlots];
+      for (uint8_t k = 0; k < 4; ++k) data[n * 4 + k] = p.b[k];
+      ++n;
+    }
+    if (!usb_device.SendIn(data, static_cast<uint8_t>(n * 4))) return;
+    to_host_head = static_cast<uint8_t>((to_host_head + n) % kHostSlots);
+    to_host_count = static_cast<uint8_t>(to_host_count - n);
+  }
+}
+
+// What the host sent: whole packets into the USB merger, for DIN out.
+void OnUsbOut(const uint8_t* data, uint8_t size) {
+  for (uint8_t i = 0; i + 4 <= size; i = static_cast<uint8_t>(i + 4)) {
+    UsbMidiPacket packet;
+    for (uint8_t k = 0; k < 4; ++k) packet.b[k] = data[i + k];
+    MidiEvent events[5];
+    const uint8_t n = usb_decoder.Decode(packet, events);
+    for (uint8_t k = 0; k < n; ++k) usb_merger.Take(events[k]);
+  }
+}
+
+// The merged source whose byte goes next: the one whose message is on the wire keeps the
+// line until a boundary; then the other gets its turn, so neither starves the other.
+Merger* NextSource() {
+  if (line_source != nullptr && !line_source->empty() && !line_source->AtBoundary()) {
+    return line_source;
+  }
+  Merger* other = line_source == &din_merger ? &usb_merger : &din_merger;
+  if (!other->empty()) return other;
+  if (line_source != nullptr && !line_source->empty()) return line_source;
+  return nullptr;
+}
+
+// DIN in: bytes from the receive interrupt through the parser into the merge FIFO, a few
+// a pass, so the alarm's bookkeeping (the next byte of a burst is due 5120 cycles after the
+// last) never waits behind a full receive ring.
+constexpr uint8_t kMidiInBytesPerPass = 4;
+
 void TakeMidiIn() {
-  for (;;) {
+  for (uint8_t done = 0; done < kMidiInBytesPerPass; ++done) {
     uint8_t byte;
     ATOMIC_BLOCK(ATOMIC_FORCEON) {
       if (shared.rx_count == 0) return;
@@ -174,8 +270,10 @@ void TakeMidiIn() {
     }
     MidiEvent events[2];
     const uint8_t n = din_parser.Feed(byte, events);
-    if (!thru) continue;
-    for (uint8_t i = 0; i < n; ++i) merger.Take(events[i]);
+    for (uint8_t i = 0; i < n; ++i) {
+      if (!IsClockOrTransport(events[i])) ToHost(events[i], din_encoder);
+      if (thru) din_merger.Take(events[i]);
+    }
   }
 }
 
@@ -185,7 +283,8 @@ void TakeMidiIn() {
 void PumpLine() {
   for (;;) {
     const bool soon_pending = engine.soon_pending();
-    if (!soon_pending && merger.empty()) return;
+    Merger* source = NextSource();
+    if (!soon_pending && source == nullptr) return;
     const uint32_t now = AtomicNow();
     if (Before(now, engine.line_free())) {
       ATOMIC_BLOCK(ATOMIC_FORCEON) { hal::ArmWake(Low(engine.line_free())); }
@@ -195,13 +294,13 @@ void PumpLine() {
     // No room: the clock's alarm, the edge, or the next tick brings the loop back here.
     if (!engine.LineHasRoom(at)) return;
     // A real-time byte goes anywhere; the data bytes of a transport message follow it at
-    // once; a transport message starts only at a boundary of the merged stream.
+    // once; a transport message starts only where no merged message is under way.
     const uint8_t soon = soon_pending ? engine.soon_front() : 0;
-    const bool send_soon =
-        soon_pending && (soon >= 0xF8 || soon < 0x80 || merger.AtBoundary());
-    if (!send_soon && merger.empty()) return;
+    const bool at_boundary = line_source == nullptr || line_source->AtBoundary();
+    const bool send_soon = soon_pending && (soon >= 0xF8 || soon < 0x80 || at_boundary);
+    if (!send_soon && source == nullptr) return;
     WithdrawFastWindow();
-    const uint8_t byte = send_soon ? soon : merger.front();
+    const uint8_t byte = send_soon ? soon : source->front();
     // Send first, then book it at the cycle it really went (a late send must not leave the
     // line model thinking the line frees earlier than it does).
     uint32_t sent_at = at;
@@ -210,11 +309,16 @@ void PumpLine() {
     }
     if (send_soon) {
       engine.TakeSoon(sent_at);
+      if (byte == midi::kSongPosition) {
+        din_merger.CancelRunningStatus();
+        usb_merger.CancelRunningStatus();
+      }
     } else {
-      merger.Pop();
+      if (source != line_source && line_source != nullptr) line_source->CancelRunningStatus();
+      line_source = source;
+      source->Pop();
       engine.ExternalSent(sent_at);
     }
-    if (send_soon && byte == midi::kSongPosition) merger.OnSystemCommonSent();
     ServiceCritical();
   }
 }
@@ -274,6 +378,7 @@ void Init() {
 
   hal::InitMidiUart();
   hal::InitTimers();
+  usb_device.Attach();
   // INT0 on both edges: trigger mode acts on the jack's rise, run-gate mode on both.
   EICRA = _BV(ISC00);
   EIFR = _BV(INTF0);
@@ -290,8 +395,11 @@ void Run() {
     shared.tick = 0;
     Housekeeping();
   }
+  usb_device.Poll(&OnUsbOut);
   shared.wake = 0;
   PumpLine();
+  PassEngineBytesToHost();
+  FlushToHost();
 }
 
 bool WorkPending() {

@@ -12,8 +12,10 @@ namespace cv2midi {
 namespace {
 
 struct Rig {
+  static constexpr uint16_t kCapacity = 256;
+  uint8_t fifo[kCapacity];
   MidiParser parser;
-  Merger merger;
+  Merger merger{fifo, kCapacity};
   void In(const std::vector<uint8_t>& bytes) {
     for (uint8_t b : bytes) {
       MidiEvent e[2];
@@ -50,7 +52,7 @@ TEST(Merger, RestoresTheStatusAfterASystemCommonOnTheWire) {
   r.In({0x90, 0x3C, 0x64});
   r.Drain();
   EXPECT_TRUE(r.merger.AtBoundary());
-  r.merger.OnSystemCommonSent();  // the engine sent Song Position
+  r.merger.CancelRunningStatus();  // the engine sent Song Position
   r.In({0x3E, 0x64});             // running status on the input
   EXPECT_EQ(r.Drain(), (std::vector<uint8_t>{0x90, 0x3E, 0x64}));
 }

@@ -1,0 +1,62 @@
+// The ATmega32U4's USB device controller (datasheet chapters 21 and 22), polled from the
+// main loop: no USB interrupts, so nothing USB ever runs near a clock. Endpoint 0 is the
+// control pipe; endpoint 1 is bulk IN and endpoint 2 bulk OUT, 64 bytes each.
+#ifndef CV2MIDI_HAL_USB_H_
+#define CV2MIDI_HAL_USB_H_
+
+#include <stdint.h>
+
+namespace cv2midi {
+namespace hal {
+
+struct UsbStats {
+  uint16_t resets = 0;
+  uint16_t setups = 0;
+  uint16_t stalls = 0;  // requests answered with STALL
+  uint16_t suspends = 0;
+};
+
+class UsbDevice {
+ public:
+  // Bytes the OUT endpoint received: `size` bytes, whole 4-byte packets.
+  typedef void (*OutHandler)(const uint8_t* data, uint8_t size);
+
+  // Power the pads, lock the PLL, attach to the bus.
+  void Attach();
+  // Serves the bus: resets, suspend, control requests, the OUT endpoint. Call often (every
+  // main-loop wake-up, at least every millisecond).
+  void Poll(OutHandler on_out);
+  // Puts up to 64 bytes on the IN endpoint if its bank is free; returns false if not.
+  bool SendIn(const uint8_t* data, uint8_t size);
+
+  bool configured() const { return configuration_ != 0; }
+  bool suspended() const { return suspended_; }
+  const UsbStats& stats() const { return stats_; }
+
+ private:
+  enum class Ep0 : uint8_t { kIdle, kDataIn, kStatusOut, kStatusIn };
+  void ConfigureEndpoint0();
+  void ConfigureMidiEndpoints();
+  void Setup();
+  void ServeEndpoint0();
+  void Stall();
+  void ReplyFromFlash(const uint8_t* data, uint16_t size, uint16_t asked);
+  void ReplyFromRam(uint8_t b0, uint8_t b1, uint8_t size, uint16_t asked);
+  void ReplyNothing();
+
+  Ep0 ep0_ = Ep0::kIdle;
+  const uint8_t* tx_ = nullptr;
+  uint16_t tx_left_ = 0;
+  bool tx_flash_ = false;
+  bool zero_length_needed_ = false;  // the reply is shorter than asked, a multiple of 64
+  uint8_t ram_reply_[2] = {0, 0};
+  uint8_t pending_address_ = 0;
+  uint8_t configuration_ = 0;
+  bool suspended_ = false;
+  UsbStats stats_;
+};
+
+}  // namespace hal
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_HAL_USB_H_
