@@ -304,9 +304,14 @@ void PumpLine() {
     // Send first, then book it at the cycle it really went (a late send must not leave the
     // line model thinking the line frees earlier than it does).
     uint32_t sent_at = at;
+    bool line_taken = false;
     ATOMIC_BLOCK(ATOMIC_FORCEON) {
-      if (hal::SendAt(Low(at), byte) != 0) sent_at = Now();
+      // An interrupt may have put a byte on the line that the engine has not heard of yet:
+      // an edge's first byte from the capture, or the alarm's. Then the line is not free.
+      line_taken = shared.edge_count != 0 || shared.alarm_state == kSent;
+      if (!line_taken && hal::SendAt(Low(at), byte) != 0) sent_at = Now();
     }
+    if (line_taken) return;  // Run takes the interrupt's work and comes back here
     if (send_soon) {
       engine.TakeSoon(sent_at);
       if (byte == midi::kSongPosition) {
@@ -390,6 +395,12 @@ void Init() {
 
 void Run() {
   TakeInterruptWork();
+  // A wake-up at "line free" sends the next merged byte at once, before anything else.
+  shared.wake = 0;
+  PumpLine();
+  // Clocks to the host next: committed within microseconds, they make the next frame.
+  PassEngineBytesToHost();
+  FlushToHost();
   TakeMidiIn();
   if (shared.tick) {
     shared.tick = 0;

@@ -2,6 +2,7 @@
 #include "sim/analysis.h"
 
 #include <algorithm>
+#include <utility>
 #include <cmath>
 #include <cstdio>
 
@@ -170,7 +171,10 @@ Analysis Analyze(const RunResult& run) {
       for (size_t b = 1; b < run.tx.size(); ++b) {
         if (run.tx[b].cycle <= from || run.tx[b - 1].cycle < from) continue;
         if (run.tx[b].cycle > mine.front()) break;
-        if (run.tx[b].cycle - run.tx[b - 1].cycle != kByte) a.bursts_back_to_back = false;
+        // Back to back: each byte 320 us after the one before, give or take the few cycles
+        // a late send is booked late by (the first waits for the line, which is allowed).
+        const uint64_t gap = run.tx[b].cycle - run.tx[b - 1].cycle;
+        if (gap < kByte || gap > kByte + 32) a.bursts_back_to_back = false;
       }
     }
   }
@@ -329,13 +333,39 @@ Analysis Analyze(const RunResult& run) {
     const MidiReading reading = ReadStrictly(out);
     a.out_valid = reading.valid;
     a.out_fault = reading.first_fault;
-    if (!in.empty()) {
+    // What the host sent over USB, as whole messages.
+    std::vector<MidiMessage> usb_out;
+    {
+      MidiParser usb_parser;
+      for (const Action& act : sc.actions) {
+        if (act.kind != ActionKind::kUsbOut) continue;
+        for (uint8_t byte : act.bytes) {
+          MidiEvent e[2];
+          const uint8_t n = usb_parser.Feed(byte, e);
+          for (uint8_t k = 0; k < n; ++k) {
+            if (e[k].kind == MidiEventKind::kMessage) {
+              MidiMessage m = {e[k].status};
+              for (uint8_t d = 0; d < e[k].size; ++d) m.push_back(e[k].data[d]);
+              usb_out.push_back(m);
+            }
+          }
+        }
+      }
+    }
+    a.usb_out_in = usb_out.size();
+    if (!in.empty() || !usb_out.empty()) {
       std::vector<MidiMessage> merged;
       for (const MidiMessage& m : reading.messages) {
         const bool ours = (m.size() == 1 && (m[0] == midi::kClock || m[0] == midi::kStart ||
                                              m[0] == midi::kContinue || m[0] == midi::kStop)) ||
                           (m[0] == midi::kSongPosition && !in_has_song_position);
-        if (!ours) merged.push_back(m);
+        if (ours) continue;
+        // The host's messages come out in their order among DIN in's: take them aside.
+        if (a.usb_out_delivered < usb_out.size() && m == usb_out[a.usb_out_delivered]) {
+          ++a.usb_out_delivered;
+          continue;
+        }
+        merged.push_back(m);
       }
       const ThruMatch match = MatchThru(in_messages, merged);
       a.thru_in = in_messages.size();
@@ -343,6 +373,83 @@ Analysis Analyze(const RunResult& run) {
       a.thru_missing = match.missing;
       a.thru_shortened = match.shortened;
       a.thru_in_order = match.in_order;
+    }
+  }
+
+  // USB: every clock and transport byte on DIN, once a host has the device configured and
+  // reads, must reach it in order; how long after the byte did the host have it?
+  if (sc.usb_host) {
+    a.usb_host = true;
+    const UsbHostReport& u = run.usb;
+    // Intervals in which the host read: from each enumeration, until a pause, suspend or
+    // bus reset, and from each read or wake after one, if enumerated.
+    std::vector<std::pair<uint64_t, uint64_t>> reading;
+    {
+      std::vector<std::pair<uint64_t, int>> marks;  // +1 reading starts, -1 stops
+      for (uint64_t t : u.enumerated_at) marks.push_back({t, +1});
+      for (const Action& act : sc.actions) {
+        if (act.kind == ActionKind::kUsbPause || act.kind == ActionKind::kUsbSuspend ||
+            act.kind == ActionKind::kUsbReset) {
+          marks.push_back({act.at, -1});
+        } else if (act.kind == ActionKind::kUsbRead || act.kind == ActionKind::kUsbWake) {
+          marks.push_back({act.at + 2 * kCyclesPerMs, +1});
+        }
+      }
+      std::sort(marks.begin(), marks.end());
+      bool on = false;
+      bool enumerated = false;
+      uint64_t from = 0;
+      for (const auto& m : marks) {
+        const bool is_enumeration =
+            std::find(u.enumerated_at.begin(), u.enumerated_at.end(), m.first) !=
+            u.enumerated_at.end();
+        if (is_enumeration) enumerated = true;
+        if (m.second > 0 && !on && enumerated) {
+          on = true;
+          from = m.first;
+        } else if (m.second < 0 && on) {
+          on = false;
+          reading.push_back({from, m.first});
+        }
+        if (m.second < 0 && !is_enumeration) {
+          for (const Action& act : sc.actions) {
+            if (act.at == m.first && act.kind == ActionKind::kUsbReset) enumerated = false;
+          }
+        }
+      }
+      if (on) reading.push_back({from, run.cycles});
+    }
+    auto read_at = [&reading](uint64_t t) {
+      for (const auto& r : reading) {
+        if (t >= r.first && t + 2 * kCyclesPerMs < r.second) return true;
+      }
+      return false;
+    };
+    size_t p = 0;
+    for (const UsbPacketIn& packet : u.packets) {
+      if ((packet.b[0] & 0x0F) != 0x0F) ++a.usb_din_in_packets;
+    }
+    for (const TxByte& b : run.tx) {
+      const bool clock_or_transport = b.byte == midi::kClock || b.byte == midi::kStart ||
+                                      b.byte == midi::kContinue || b.byte == midi::kStop;
+      if (!clock_or_transport || !read_at(b.cycle)) continue;
+      ++a.usb_clock_bytes;
+      // The next clock or transport packet the host read after this byte went out (DIN
+      // in's own real-time bytes, FE and FF, travel as CIN F packets too).
+      auto is_ours = [](const UsbPacketIn& q) {
+        return (q.b[0] & 0x0F) == 0x0F && q.b[1] >= midi::kClock && q.b[1] <= midi::kStop &&
+               q.b[1] != 0xF9;
+      };
+      while (p < u.packets.size() && (!is_ours(u.packets[p]) || u.packets[p].cycle < b.cycle)) {
+        ++p;
+      }
+      if (p < u.packets.size() && u.packets[p].b[1] == b.byte) {
+        ++a.usb_clock_matched;
+        const uint64_t delay = u.packets[p].cycle - b.cycle;
+        a.usb_delay_max = std::max(a.usb_delay_max, delay);
+        if (delay <= kCyclesPerMs) ++a.usb_within_a_frame;
+        ++p;
+      }
     }
   }
 
@@ -408,6 +515,26 @@ Analysis Analyze(const RunResult& run) {
         a.latency_median <= 80);
   }
   add("DIN out is a valid MIDI stream", a.out_valid ? "yes" : a.out_fault, true, a.out_valid);
+  if (a.usb_host) {
+    const UsbHostReport& u = run.usb;
+    add("USB enumerates as a class-compliant MIDI device",
+        u.enumerated ? Format("%.0f enumeration(s), descriptors checked", u.enumerations)
+                     : (u.descriptor_faults.empty() ? std::string("did not finish")
+                                                    : u.descriptor_faults.front()),
+        true, u.enumerations > 0 && u.descriptor_faults.empty());
+    add("unknown requests answered with STALL",
+        Format("%.0f STALLs for %.0f probes", u.stalls_seen, 2.0 * u.enumerations), true,
+        u.stalls_seen == 2 * u.enumerations);
+    add("every clock and transport byte reaches the reading host, in order",
+        Format("%.0f of %.0f, at most %.2f ms after the DIN byte", a.usb_clock_matched,
+               a.usb_clock_bytes, a.usb_delay_max / 16000.0),
+        true, a.usb_clock_matched == a.usb_clock_bytes);
+    if (a.usb_out_in > 0) {
+      add("USB OUT messages reach DIN out whole, in order",
+          Format("%.0f of %.0f", a.usb_out_delivered, a.usb_out_in), true,
+          a.usb_out_delivered == a.usb_out_in);
+    }
+  }
   if (a.midi_in_bytes > 0) {
     add("MIDI thru in order, only whole messages missing",
         Format("%.0f of %.0f messages through, %.0f dropped whole", a.thru_delivered, a.thru_in,

@@ -85,6 +85,16 @@ struct Analysis {
   bool out_valid = true;      // DIN out read strictly as MIDI
   std::string out_fault;
 
+  // USB, when the scenario has a host.
+  bool usb_host = false;
+  size_t usb_clock_bytes = 0;     // clock and transport on DIN while the host read
+  size_t usb_clock_matched = 0;   // of those, read by the host as packets, in order
+  uint64_t usb_delay_max = 0;     // DIN byte to the frame the host read it in, cycles
+  size_t usb_within_a_frame = 0;  // matched packets read in the first frame after the byte
+  size_t usb_din_in_packets = 0;  // packets that were not clock or transport (DIN in)
+  size_t usb_out_in = 0;          // messages the host sent
+  size_t usb_out_delivered = 0;   // of those, on DIN out whole, in order
+
   double awake_percent = 0;
   std::vector<SegmentFigures> segments;
   std::vector<VerdictItem> verdict;

@@ -85,6 +85,23 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   }
   out << "  DIN out read as MIDI: " << (a.out_valid ? "valid" : a.out_fault) << "\n";
 
+  if (a.usb_host) {
+    const UsbHostReport& u = run.usb;
+    out << "\nUSB (a simulated host, reading the IN endpoint once a frame)\n";
+    out << "  enumerations " << u.enumerations << (u.enumerated ? ", configured" : ", NOT configured")
+        << "; descriptor faults " << u.descriptor_faults.size() << "; STALLs " << u.stalls_seen
+        << "\n  packets read " << u.packets.size() << " in " << u.frames << " frames: "
+        << a.usb_clock_matched << " of " << a.usb_clock_bytes
+        << " clock/transport bytes sent while the host read, " << a.usb_din_in_packets
+        << " from DIN in\n  delay DIN byte -> host: max " << Fixed(a.usb_delay_max / 16000.0, 3)
+        << " ms, " << a.usb_within_a_frame << " within the first frame";
+    if (a.usb_out_in > 0) {
+      out << "\n  host -> DIN out: " << a.usb_out_delivered << " of " << a.usb_out_in
+          << " messages (" << u.out_packets_sent << " packets, " << u.out_naks << " NAKs)";
+    }
+    out << "\n";
+  }
+
   out << "\nTiming (DESIGN.md section 2; 1 CPU cycle = 62.5 ns)\n";
   out << "  edge to first byte latency L: " << Fixed(a.latency_median / 16.0, 2) << " us ("
       << a.latency_median << " cycles; min " << a.latency_min << ", max " << a.latency_max

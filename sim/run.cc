@@ -2,6 +2,10 @@
 #include "sim/run.h"
 
 #include <chrono>
+#include <memory>
+
+#include "core/midi_parser.h"
+#include "core/usb_midi_packet.h"
 #include <cstdlib>
 #include <fstream>
 
@@ -45,6 +49,11 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
     *error = "cannot write the trace " + options.vcd;
     return false;
   }
+  std::unique_ptr<UsbHost> host;
+  if (scenario.usb_host) {
+    host.reset(new UsbHost(&teensy));
+    host->Start(2 * kCyclesPerMs);
+  }
   std::vector<Edge>& edges = result->edges;
   for (const Pulse& p : scenario.pulses) {
     const PulseKind kind = p.kind;
@@ -70,6 +79,35 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
       case ActionKind::kGateOff:
         teensy.At(a.at, [&teensy] { teensy.SetResetJack(false); });
         break;
+      case ActionKind::kUsbReset:
+        if (host) host->Reset(a.at);
+        break;
+      case ActionKind::kUsbPause:
+      case ActionKind::kUsbRead:
+        if (host) host->PauseReading(a.at, a.kind == ActionKind::kUsbPause);
+        break;
+      case ActionKind::kUsbSuspend:
+      case ActionKind::kUsbWake:
+        if (host) host->Suspend(a.at, a.kind == ActionKind::kUsbSuspend);
+        break;
+      case ActionKind::kUsbOut:
+        if (host) {
+          // The host's MIDI, as USB-MIDI event packets.
+          MidiParser parser;
+          UsbMidiEncoder encoder;
+          std::vector<uint8_t> packets;
+          for (uint8_t byte : a.bytes) {
+            MidiEvent e[2];
+            const uint8_t n = parser.Feed(byte, e);
+            for (uint8_t i = 0; i < n; ++i) {
+              UsbMidiPacket p[2];
+              const uint8_t m = encoder.Encode(e[i], p);
+              for (uint8_t k = 0; k < m; ++k) packets.insert(packets.end(), p[k].b, p[k].b + 4);
+            }
+          }
+          host->SendOut(a.at, packets);
+        }
+        break;
       case ActionKind::kMidiIn:
         for (size_t i = 0; i < a.bytes.size(); ++i) {
           const uint8_t byte = a.bytes[i];
@@ -87,6 +125,7 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
   result->static_ram = teensy.StaticRam();
   result->flash = FlashBytes(options.elf);
   result->crashed = teensy.crashed();
+  if (host) result->usb = host->report();
   result->wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return true;

@@ -9,6 +9,7 @@
 
 #include "sim/scenario.h"
 #include "sim/teensy.h"
+#include "sim/usb_host.h"
 
 namespace cv2midi {
 namespace sim {
@@ -30,6 +31,7 @@ struct RunResult {
   unsigned flash = 0;
   bool crashed = false;
   double wall_seconds = 0;
+  UsbHostReport usb;  // empty when the scenario has no host
 };
 
 struct RunOptions {

@@ -218,6 +218,37 @@ class Parser {
       if (n < 1 || n > 1000000) throw ParseError{"garbage is 1 to 1000000 bytes"};
       for (int i = 0; i < n; ++i) a.bytes.push_back(static_cast<uint8_t>(garbage()));
       Add(a);
+    } else if (cmd == "usb") {
+      Want(w, 2, "usb none|reset|pause|read|suspend|wake [at T]");
+      const std::string& v = w[1];
+      if (v == "none") {
+        s_->usb_host = false;
+      } else if (v == "reset") {
+        Add(Action{at, ActionKind::kUsbReset, 0, {}});
+      } else if (v == "pause") {
+        Add(Action{at, ActionKind::kUsbPause, 0, {}});
+      } else if (v == "read") {
+        Add(Action{at, ActionKind::kUsbRead, 0, {}});
+      } else if (v == "suspend") {
+        Add(Action{at, ActionKind::kUsbSuspend, 0, {}});
+      } else if (v == "wake") {
+        Add(Action{at, ActionKind::kUsbWake, 0, {}});
+      } else {
+        throw ParseError{"usb takes none, reset, pause, read, suspend or wake"};
+      }
+    } else if (cmd == "usb-out") {
+      if (w.size() < 2) throw ParseError{"usage: usb-out HEX-BYTES... [at T]"};
+      Action a{at, ActionKind::kUsbOut, 0, {}};
+      a.spacing = 0;
+      for (size_t i = 1; i < w.size(); ++i) {
+        char* end = nullptr;
+        const long v = std::strtol(w[i].c_str(), &end, 16);
+        if (w[i].size() > 2 || *end != '\0' || v < 0 || v > 255) {
+          throw ParseError{"expected a hex byte such as 90 or F8, got '" + w[i] + "'"};
+        }
+        a.bytes.push_back(static_cast<uint8_t>(v));
+      }
+      Add(a);
     } else if (cmd == "end") {
       Want(w, 3, "end after DURATION");
       Keyword(w[1], "after");
@@ -226,7 +257,7 @@ class Parser {
       throw ParseError{"unknown command '" + cmd +
                        "' (ppqn, width, setting, tempo, ramp, swing, jitter, glitches, "
                        "missing, double, silence, button, reset, gate, midi, midi-notes, midi-sysex, "
-                       "midi-garbage, end)"};
+                       "midi-garbage, usb, usb-out, end)"};
     }
   }
 
@@ -234,7 +265,7 @@ class Parser {
     uint64_t last = cursor_;
     for (const Action& a : s_->actions) {
       // MIDI in: room for the merge FIFO (256 bytes, 82 ms) to drain before the end.
-      const uint64_t drain = a.bytes.empty() ? 0 : 100 * 16000;
+      const uint64_t drain = a.bytes.empty() || a.kind != ActionKind::kMidiIn ? 0 : 100 * 16000;
       last = std::max(last, a.at + a.length + a.bytes.size() * a.spacing + drain);
     }
     for (const Pulse& p : s_->pulses) last = std::max(last, p.at + p.width);

@@ -21,7 +21,19 @@ struct Pulse {
   PulseKind kind;
 };
 
-enum class ActionKind : uint8_t { kButton, kResetPulse, kGateOn, kGateOff, kMidiIn };
+enum class ActionKind : uint8_t {
+  kButton,
+  kResetPulse,
+  kGateOn,
+  kGateOff,
+  kMidiIn,
+  kUsbReset,    // a bus reset by the host
+  kUsbPause,    // the host stops reading
+  kUsbRead,     // the host reads again
+  kUsbSuspend,  // the bus suspends
+  kUsbWake,     // the bus resumes
+  kUsbOut,      // MIDI from the host (bytes, sent as USB-MIDI packets)
+};
 
 struct Action {
   uint64_t at;
@@ -45,6 +57,7 @@ struct Scenario {
   std::string summary;  // the file's first comment line
   Settings settings;    // written to the simulated EEPROM before boot
   bool settings_given = false;
+  bool usb_host = true;  // a host enumerates the device and reads it every frame
   std::vector<Pulse> pulses;
   std::vector<Action> actions;
   std::vector<Segment> segments;

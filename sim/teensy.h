@@ -57,6 +57,7 @@ class Teensy {
   void At(uint64_t cycle, std::function<void()> action);
 
   uint64_t cycle() const;
+  avr_t* avr() { return avr_; }
   bool crashed() const;
   // The true moment of the last SetClockJack (the instruction boundary simavr raised it on).
   uint64_t last_clock_raise() const { return last_clock_raise_; }
