@@ -99,6 +99,7 @@ class ClockEngine {
   // Every byte the engine put on the wire, in order, for USB to pass on (holds 16; a byte
   // not taken by then is lost to USB only, and counted).
   bool TakeWireByte(uint8_t* byte);
+  bool wire_log_pending() const { return wire_count_ != 0; }
   uint16_t wire_log_lost() const { return wire_log_lost_; }
   // Transport bytes wait for room on the line.
   bool soon_pending() const { return !soon_.empty(); }

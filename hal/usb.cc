@@ -11,6 +11,9 @@ namespace cv2midi {
 namespace hal {
 namespace {
 
+static_assert(usb::kMidiInEndpoint == 1 && usb::kMidiOutEndpoint == 2,
+              "usb.h names the MIDI endpoints too");
+
 constexpr uint8_t kGetStatus = 0x00;
 constexpr uint8_t kClearFeature = 0x01;
 constexpr uint8_t kSetFeature = 0x03;
@@ -58,7 +61,7 @@ void UsbDevice::ConfigureMidiEndpoints() {
   UECFG1X = kSize64 | _BV(ALLOC);
 }
 
-void UsbDevice::Poll(OutHandler on_out) {
+void UsbDevice::Serve(OutHandler on_out) {
   const uint8_t udint = UDINT;
   if (udint & _BV(EORSTI)) {
     // Read-modify-write: the flags ignore 1s on silicon, and simavr stores a plain write.

@@ -4,6 +4,7 @@
 #ifndef CV2MIDI_HAL_USB_H_
 #define CV2MIDI_HAL_USB_H_
 
+#include <avr/io.h>
 #include <stdint.h>
 
 namespace cv2midi {
@@ -24,8 +25,17 @@ class UsbDevice {
   // Power the pads, lock the PLL, attach to the bus.
   void Attach();
   // Serves the bus: resets, suspend, control requests, the OUT endpoint. Call often (every
-  // main-loop wake-up, at least every millisecond).
-  void Poll(OutHandler on_out);
+  // main-loop wake-up, at least every millisecond); it looks at a few flags and returns at
+  // once when there is nothing to do.
+  void Poll(OutHandler on_out) {
+    if (Pending()) Serve(on_out);
+  }
+  // Whether the IN endpoint's bank is free for SendIn.
+  bool InReady() const {
+    if (!configured()) return false;
+    UENUM = kInEndpoint;
+    return (UEINTX & _BV(TXINI)) != 0;
+  }
   // Puts up to 64 bytes on the IN endpoint if its bank is free; returns false if not.
   bool SendIn(const uint8_t* data, uint8_t size);
 
@@ -35,6 +45,18 @@ class UsbDevice {
 
  private:
   enum class Ep0 : uint8_t { kIdle, kDataIn, kStatusOut, kStatusIn };
+  static constexpr uint8_t kInEndpoint = 1;   // usb::kMidiInEndpoint
+  static constexpr uint8_t kOutEndpoint = 2;  // usb::kMidiOutEndpoint
+  bool Pending() const {
+    if (UDINT & (_BV(EORSTI) | _BV(SUSPI) | _BV(WAKEUPI))) return true;
+    if (ep0_ != Ep0::kIdle) return true;
+    UENUM = 0;
+    if (UEINTX & (_BV(RXSTPI) | _BV(RXOUTI))) return true;
+    if (!configured()) return false;
+    UENUM = kOutEndpoint;
+    return (UEINTX & _BV(RXOUTI)) != 0;
+  }
+  void Serve(OutHandler on_out);
   void ConfigureEndpoint0();
   void ConfigureMidiEndpoints();
   void Setup();

@@ -87,7 +87,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "swing-4ppqn.txt", "stop-restart.txt", "button.txt", "reset.txt",
                     "run-gate.txt", "glitches.txt", "one-bpm.txt", "merge-140-50.txt",
                     "merge-140-100.txt", "merge-300-50.txt", "merge-300-100.txt",
-                    "sysex-1k.txt", "midi-garbage.txt"),
+                    "sysex-1k.txt", "midi-garbage.txt", "usb-120.txt", "usb-pause.txt",
+                    "usb-reset.txt", "usb-suspend.txt", "usb-out.txt", "usb-none.txt"),
     [](const testing::TestParamInfo<const char*>& info) {
       std::string name = info.param;
       name = name.substr(0, name.find('.'));

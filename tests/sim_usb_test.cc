@@ -1,0 +1,161 @@
+// USB-MIDI on the real firmware with a simulated host: enumeration, clocks to the host,
+// and DIN that never waits for USB, whatever the host does.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/midi.h"
+#include "sim/analysis.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
+
+namespace cv2midi {
+namespace sim {
+namespace {
+
+struct Played {
+  RunResult run;
+  Analysis analysis;
+};
+
+Played PlayFile(const std::string& name) {
+  Played p;
+  Scenario scenario;
+  std::string error;
+  EXPECT_TRUE(LoadScenario(std::string(CV2MIDI_SCENARIOS) + "/" + name, &scenario, &error))
+      << error;
+  RunOptions options;
+  options.elf = DefaultElf();
+  EXPECT_TRUE(RunScenario(scenario, options, &p.run, &error)) << error;
+  p.analysis = Analyze(p.run);
+  return p;
+}
+
+// DIN exactly as without USB: the clock on its cycles, nothing lost, Stop on time.
+void ExpectDinUntouched(const Played& p) {
+  const Analysis& a = p.analysis;
+  EXPECT_FALSE(p.run.crashed);
+  EXPECT_LE(a.error_max_ns, 62.5);
+  EXPECT_LE(a.division_error_max_ns, 62.5);
+  EXPECT_EQ(a.latency_min, a.latency_max);
+  EXPECT_EQ(a.clock_balance, 0);
+  EXPECT_EQ(a.position_failures, 0u);
+  EXPECT_EQ(a.line_overlaps, 0u);
+  EXPECT_EQ(a.stops, 1u);
+  for (const StopFigures& s : a.timeouts) EXPECT_TRUE(s.ok);
+}
+
+TEST(SimUsb, EnumeratesAsAClassCompliantMidiDevice) {
+  const Played p = PlayFile("usb-120.txt");
+  const UsbHostReport& u = p.run.usb;
+  EXPECT_TRUE(u.attached);
+  EXPECT_TRUE(u.enumerated);
+  EXPECT_EQ(u.enumerations, 1);
+  EXPECT_TRUE(u.descriptor_faults.empty()) << u.descriptor_faults.front();
+  EXPECT_EQ(u.stalls_seen, 2) << "the device qualifier and a class request are not ours";
+  EXPECT_EQ(u.in_endpoint, 1);
+  EXPECT_EQ(u.out_endpoint, 2);
+  ASSERT_GE(u.transcript.size(), 17u);
+  EXPECT_EQ(u.transcript[0], "bus reset");
+  EXPECT_NE(u.transcript[1].find("18 bytes: 12 01 10 01"), std::string::npos) << u.transcript[1];
+  bool got_config = false, got_product = false;
+  for (const std::string& line : u.transcript) {
+    got_config = got_config || line.find("(GET_DESCRIPTOR configuration) -> 101 bytes") !=
+                                   std::string::npos;
+    got_product = got_product || line.find("string 2) -> 16 bytes: 10 03 63 00 76 00 32 00 6D 00")
+                                     != std::string::npos;
+  }
+  EXPECT_TRUE(got_config);
+  EXPECT_TRUE(got_product) << "\"cv2midi\" in UTF-16";
+  for (const std::string& line : u.transcript) std::printf("[ transcript ] %s\n", line.c_str());
+}
+
+TEST(SimUsb, ClocksReachTheHostInOrderTwentyFourABeatWithinAFrame) {
+  const Played p = PlayFile("usb-120.txt");
+  ExpectDinUntouched(p);
+  const Analysis& a = p.analysis;
+  EXPECT_EQ(a.usb_clock_matched, a.usb_clock_bytes);
+  EXPECT_GT(a.usb_clock_bytes, 15u * 24);
+  // Available at the first frame after the firmware has the byte, which is within a
+  // quarter of a millisecond of the DIN write.
+  EXPECT_LE(a.usb_delay_max, kCyclesPerMs + kCyclesPerMs / 4);
+  size_t clocks = 0;
+  uint64_t last = 0;
+  for (const UsbPacketIn& packet : p.run.usb.packets) {
+    if (packet.b[0] == 0x0F && packet.b[1] == midi::kClock) {
+      ++clocks;
+      EXPECT_GE(packet.cycle, last);
+      last = packet.cycle;
+    }
+  }
+  // Enumeration (about 50 ms) overlaps the first clocks of the first beat; every clock from
+  // SET_CONFIGURATION on reaches the host.
+  EXPECT_GE(clocks, 16u * 24 - 3);
+  EXPECT_LE(clocks, 16u * 24);
+  std::printf("[ figures  ] USB at 120 BPM: %zu clock/transport packets, max delay %.3f ms, "
+              "%zu of %zu within the first frame\n",
+              a.usb_clock_matched, a.usb_delay_max / 16000.0, a.usb_within_a_frame,
+              a.usb_clock_matched);
+}
+
+TEST(SimUsb, AHostThatStopsReadingNeverDelaysDinAndTheClockResumes) {
+  const Played p = PlayFile("usb-pause.txt");
+  ExpectDinUntouched(p);
+  EXPECT_EQ(p.analysis.usb_clock_matched, p.analysis.usb_clock_bytes);
+  // After reading again the host gets the queued packets, then the live clock.
+  size_t after = 0;
+  for (const UsbPacketIn& packet : p.run.usb.packets) {
+    after += packet.cycle > kScenarioStart + 5 * kCyclesPerSecond && packet.b[1] == midi::kClock;
+  }
+  EXPECT_GT(after, 4u * 24);
+}
+
+TEST(SimUsb, ABusResetMidRunReEnumeratesAndDinNeverNotices) {
+  const Played p = PlayFile("usb-reset.txt");
+  ExpectDinUntouched(p);
+  EXPECT_EQ(p.run.usb.enumerations, 2);
+  EXPECT_EQ(p.analysis.usb_clock_matched, p.analysis.usb_clock_bytes);
+  EXPECT_GT(p.analysis.usb_clock_bytes, 12u * 24);
+}
+
+TEST(SimUsb, SuspendAndWakeNeverDelayDin) {
+  const Played p = PlayFile("usb-suspend.txt");
+  ExpectDinUntouched(p);
+  EXPECT_EQ(p.analysis.usb_clock_matched, p.analysis.usb_clock_bytes);
+  EXPECT_GT(p.analysis.usb_clock_bytes, 10u * 24);
+}
+
+TEST(SimUsb, NoHostAtAllNeverDelaysDin) {
+  const Played p = PlayFile("usb-none.txt");
+  ExpectDinUntouched(p);
+  EXPECT_FALSE(p.analysis.usb_host);
+  EXPECT_EQ(p.analysis.clocks, 16u * 24);
+}
+
+TEST(SimUsb, OutPacketsArriveWholeOnDinBetweenTheClocks) {
+  const Played p = PlayFile("usb-out.txt");
+  ExpectDinUntouched(p);
+  const Analysis& a = p.analysis;
+  EXPECT_EQ(a.usb_out_in, 10u) << "3 notes on, 3 off, CC, program, bend, note; SysEx apart";
+  EXPECT_EQ(a.usb_out_delivered, a.usb_out_in);
+  EXPECT_TRUE(a.out_valid) << a.out_fault;
+  // The SysEx, whole, in DIN out.
+  std::vector<uint8_t> out;
+  for (const TxByte& b : p.run.tx) {
+    if (b.byte < 0xF8) out.push_back(b.byte);
+  }
+  const std::vector<uint8_t> sysex = {0xF0, 0x7D, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x0A, 0xF7};
+  EXPECT_NE(std::search(out.begin(), out.end(), sysex.begin(), sysex.end()), out.end());
+  // The host's F8 and FA are not passed on: this converter is the clock master.
+  EXPECT_EQ(a.starts, 1u);
+  // Nothing of the host's own comes back to it.
+  for (const UsbPacketIn& packet : p.run.usb.packets) {
+    EXPECT_EQ(packet.b[0], 0x0F) << "only clock and transport go to the host here";
+  }
+}
+
+}  // namespace
+}  // namespace sim
+}  // namespace cv2midi
