@@ -176,10 +176,12 @@ void UsbHost::EnumerationStep() {
     case 9: Queue(0x00, 9, 1, 0, 0, "SET_CONFIGURATION 1"); break;
     case 10: Queue(0x80, 8, 0, 0, 1, "GET_CONFIGURATION"); break;
     case 11: Queue(0x80, 0, 0, 0, 2, "GET_STATUS device"); break;
-    case 12: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81"); break;
-    case 13: Queue(0x02, 1, 0, 0x81, 0, "CLEAR_FEATURE ENDPOINT_HALT 0x81"); break;
-    case 14: Queue(0x80, 6, 0x0600, 0, 10, "GET_DESCRIPTOR device qualifier (none)"); break;
-    case 15: Queue(0x21, 0x0A, 0, 0, 0, "class request SET_IDLE (unknown)"); break;
+    case 12: Queue(0x02, 3, 0, 0x81, 0, "SET_FEATURE ENDPOINT_HALT 0x81"); break;
+    case 13: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, halted"); break;
+    case 14: Queue(0x02, 1, 0, 0x81, 0, "CLEAR_FEATURE ENDPOINT_HALT 0x81"); break;
+    case 15: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, running"); break;
+    case 16: Queue(0x80, 6, 0x0600, 0, 10, "GET_DESCRIPTOR device qualifier (none)"); break;
+    case 17: Queue(0x21, 0x0A, 0, 0, 0, "class request SET_IDLE (unknown)"); break;
     default:
       CheckDescriptors();
       report_.enumerated = report_.descriptor_faults.empty();

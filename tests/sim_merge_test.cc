@@ -53,6 +53,9 @@ TEST(SimMerge, HalfTheLineIsDeliveredWholeAndInOrderWithoutMovingAClock) {
     EXPECT_GT(p.analysis.thru_in, 2000u);
     EXPECT_EQ(p.analysis.thru_delivered, p.analysis.thru_in);
     EXPECT_EQ(p.analysis.thru_missing, 0u);
+    // DIN in reaches the computer too: one USB-MIDI packet a note message.
+    EXPECT_TRUE(p.analysis.usb_host);
+    EXPECT_EQ(p.analysis.usb_din_in_packets, p.analysis.thru_in);
     std::printf("[ figures  ] %s: %zu of %zu messages through, clock error max %.1f ns\n", name,
                 p.analysis.thru_delivered, p.analysis.thru_in, p.analysis.error_max_ns);
   }

@@ -57,7 +57,7 @@ TEST(SimUsb, EnumeratesAsAClassCompliantMidiDevice) {
   EXPECT_EQ(u.stalls_seen, 2) << "the device qualifier and a class request are not ours";
   EXPECT_EQ(u.in_endpoint, 1);
   EXPECT_EQ(u.out_endpoint, 2);
-  ASSERT_GE(u.transcript.size(), 17u);
+  ASSERT_GE(u.transcript.size(), 19u);
   EXPECT_EQ(u.transcript[0], "bus reset");
   EXPECT_NE(u.transcript[1].find("18 bytes: 12 01 10 01"), std::string::npos) << u.transcript[1];
   bool got_config = false, got_product = false;
@@ -69,6 +69,14 @@ TEST(SimUsb, EnumeratesAsAClassCompliantMidiDevice) {
   }
   EXPECT_TRUE(got_config);
   EXPECT_TRUE(got_product) << "\"cv2midi\" in UTF-16";
+  // Endpoint halt: set, read back as halted, cleared, read back as running.
+  bool halted = false, running = false;
+  for (const std::string& line : u.transcript) {
+    halted = halted || line.find("halted) -> 2 bytes: 01 00") != std::string::npos;
+    running = running || line.find("running) -> 2 bytes: 00 00") != std::string::npos;
+  }
+  EXPECT_TRUE(halted);
+  EXPECT_TRUE(running);
   for (const std::string& line : u.transcript) std::printf("[ transcript ] %s\n", line.c_str());
 }
 
