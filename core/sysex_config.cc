@@ -1,0 +1,173 @@
+// The settings SysEx protocol; see sysex_config.h.
+#include "core/sysex_config.h"
+
+namespace cv2midi {
+namespace sysex {
+namespace {
+
+size_t Header(uint8_t* out) {
+  for (size_t i = 0; i < 4; ++i) out[i] = kHeader[i];
+  return 4;
+}
+
+size_t AllSettings(SettingsStatus status, const Settings& s, uint8_t* out) {
+  size_t n = Header(out);
+  out[n++] = kAll;
+  out[n++] = static_cast<uint8_t>(status);
+  out[n++] = s.ppqn;
+  out[n++] = static_cast<uint8_t>(s.reset_mode);
+  out[n++] = s.timeout_multiple;
+  out[n++] = s.clocks_while_stopped ? 1 : 0;
+  out[n++] = s.auto_start ? 1 : 0;
+  out[n++] = s.thru ? 1 : 0;
+  out[n++] = static_cast<uint8_t>(s.glitch_us & 0x7F);
+  out[n++] = static_cast<uint8_t>(s.glitch_us >> 7);
+  out[n++] = 0xF7;
+  return n;
+}
+
+size_t Nak(uint8_t command, NakReason reason, uint8_t* out) {
+  size_t n = Header(out);
+  out[n++] = kNak;
+  out[n++] = static_cast<uint8_t>(command & 0x7F);
+  out[n++] = reason;
+  out[n++] = 0xF7;
+  return n;
+}
+
+size_t Request(uint8_t command, uint8_t* out) {
+  size_t n = Header(out);
+  out[n++] = command;
+  out[n++] = 0xF7;
+  return n;
+}
+
+// Applies one parameter to a copy; false when the value is out of range.
+bool Apply(uint8_t param, uint16_t v, Settings* s, NakReason* why) {
+  Settings t = *s;
+  switch (param) {
+    case kPpqn: t.ppqn = static_cast<uint8_t>(v); break;
+    case kResetMode:
+      if (v > 1) return (*why = kBadValue), false;
+      t.reset_mode = static_cast<ResetMode>(v);
+      break;
+    case kTimeout: t.timeout_multiple = static_cast<uint8_t>(v); break;
+    case kClocksWhileStopped:
+    case kAutoStart:
+    case kThru:
+      if (v > 1) return (*why = kBadValue), false;
+      (param == kClocksWhileStopped ? t.clocks_while_stopped
+                                    : param == kAutoStart ? t.auto_start : t.thru) = v == 1;
+      break;
+    case kGlitchUs: t.glitch_us = v; break;
+    default: return (*why = kUnknownParam), false;
+  }
+  if (v > 0x3FFF || !SettingsValid(t)) return (*why = kBadValue), false;
+  *s = t;
+  return true;
+}
+
+}  // namespace
+
+bool IsConfig(const uint8_t* msg, size_t size) {
+  if (size < 5 || msg[size - 1] != 0xF7) return false;
+  for (size_t i = 0; i < 4; ++i) {
+    if (msg[i] != kHeader[i]) return false;
+  }
+  return true;
+}
+
+size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Settings* settings,
+              bool* changed, uint8_t reply[kMaxMessage]) {
+  *changed = false;
+  if (!IsConfig(msg, size) || size < 6) return Nak(size > 5 ? msg[4] : 0, kBadLength, reply);
+  const uint8_t command = msg[4];
+  const size_t args = size - 6;  // between the command and F7
+  for (size_t i = 4; i + 1 < size; ++i) {
+    if (msg[i] >= 0x80) return Nak(command, kBadValue, reply);
+  }
+  switch (command) {
+    case kGetAll:
+      if (args != 0) return Nak(command, kBadLength, reply);
+      return AllSettings(boot_status, *settings, reply);
+    case kSet: {
+      if (args < 2) return Nak(command, kBadLength, reply);
+      const uint8_t param = msg[5];
+      const size_t want = param == kGlitchUs ? 3 : 2;
+      if (param >= kPpqn && param <= kGlitchUs && args != want) {
+        return Nak(command, kBadLength, reply);
+      }
+      const uint16_t v = param == kGlitchUs ? static_cast<uint16_t>(msg[6] | (msg[7] << 7)) : msg[6];
+      NakReason why = kBadValue;
+      if (!Apply(param, v, settings, &why)) return Nak(command, why, reply);
+      *changed = true;
+      return AllSettings(boot_status, *settings, reply);
+    }
+    case kRestoreDefaults:
+      if (args != 0) return Nak(command, kBadLength, reply);
+      *settings = Settings();
+      *changed = true;
+      return AllSettings(boot_status, *settings, reply);
+    case kIdentity: {
+      if (args != 0) return Nak(command, kBadLength, reply);
+      size_t n = Header(reply);
+      reply[n++] = kIdentityReply;
+      for (uint8_t v : kVersion) reply[n++] = v;
+      const char* name = "cv2midi";
+      for (const char* c = name; *c != '\0'; ++c) reply[n++] = static_cast<uint8_t>(*c);
+      reply[n++] = 0xF7;
+      return n;
+    }
+    default:
+      return Nak(command, kUnknownCommand, reply);
+  }
+}
+
+size_t EncodeGetAll(uint8_t out[kMaxMessage]) { return Request(kGetAll, out); }
+size_t EncodeRestoreDefaults(uint8_t out[kMaxMessage]) { return Request(kRestoreDefaults, out); }
+size_t EncodeIdentity(uint8_t out[kMaxMessage]) { return Request(kIdentity, out); }
+
+size_t EncodeSet(Param param, uint16_t value, uint8_t out[kMaxMessage]) {
+  size_t n = Header(out);
+  out[n++] = kSet;
+  out[n++] = param;
+  out[n++] = static_cast<uint8_t>(value & 0x7F);
+  if (param == kGlitchUs) out[n++] = static_cast<uint8_t>((value >> 7) & 0x7F);
+  out[n++] = 0xF7;
+  return n;
+}
+
+bool DecodeReply(const uint8_t* msg, size_t size, Reply* out) {
+  if (!IsConfig(msg, size) || size < 6) return false;
+  *out = Reply();
+  out->code = static_cast<ReplyCode>(msg[4]);
+  switch (msg[4]) {
+    case kAll: {
+      if (size != 15 || msg[5] > 2) return false;
+      out->status = static_cast<SettingsStatus>(msg[5]);
+      Settings& s = out->settings;
+      s.ppqn = msg[6];
+      s.reset_mode = static_cast<ResetMode>(msg[7] & 1);
+      s.timeout_multiple = msg[8];
+      s.clocks_while_stopped = msg[9] != 0;
+      s.auto_start = msg[10] != 0;
+      s.thru = msg[11] != 0;
+      s.glitch_us = static_cast<uint16_t>(msg[12] | (msg[13] << 7));
+      return SettingsValid(s);
+    }
+    case kIdentityReply:
+      if (size != 16) return false;
+      for (int i = 0; i < 3; ++i) out->version[i] = msg[5 + i];
+      return true;
+    case kNak:
+      if (size != 8) return false;
+      out->nak_command = msg[5];
+      out->nak_reason = static_cast<NakReason>(msg[6]);
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace sysex
+}  // namespace cv2midi

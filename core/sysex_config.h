@@ -1,0 +1,77 @@
+// The settings protocol over SysEx: F0 7D 63 32 <command> [arguments] F7. 7D is the
+// non-commercial manufacturer ID (MIDI 1.0), 63 32 ("c2") tags this product. Requests and
+// replies, encoded and decoded here for both the firmware and the command-line tool.
+//
+// requests                              replies
+// 01              get all settings      41 <status> <ppqn> <reset> <timeout> <stopped>
+// 02 <param> <v>  set one (glitch: v is    <auto> <thru> <glitch lo7> <glitch hi7>
+//     two bytes, microseconds lo7 hi7)     status: 0 stored, 1 blank, 2 corrupt at boot
+// 03              restore the defaults  41 ... (all settings, after the change)
+// 04              identity              44 <major> <minor> <patch> 'c' 'v' '2' 'm' 'i' 'd' 'i'
+// anything else                         7F <command> <reason>
+#ifndef CV2MIDI_CORE_SYSEX_CONFIG_H_
+#define CV2MIDI_CORE_SYSEX_CONFIG_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/settings.h"
+
+namespace cv2midi {
+namespace sysex {
+
+constexpr uint8_t kManufacturer = 0x7D;
+constexpr uint8_t kTag0 = 0x63;  // 'c'
+constexpr uint8_t kTag1 = 0x32;  // '2'
+constexpr uint8_t kHeader[4] = {0xF0, kManufacturer, kTag0, kTag1};
+
+enum Command : uint8_t { kGetAll = 0x01, kSet = 0x02, kRestoreDefaults = 0x03, kIdentity = 0x04 };
+enum ReplyCode : uint8_t { kAll = 0x41, kIdentityReply = 0x44, kNak = 0x7F };
+enum Param : uint8_t {
+  kPpqn = 1,
+  kResetMode = 2,       // 0 trigger, 1 run gate
+  kTimeout = 3,         // 2..8 intervals
+  kClocksWhileStopped = 4,
+  kAutoStart = 5,
+  kThru = 6,
+  kGlitchUs = 7,        // 250..4000, two bytes
+};
+enum NakReason : uint8_t {
+  kUnknownCommand = 1,
+  kBadLength = 2,
+  kBadValue = 3,
+  kUnknownParam = 4,
+};
+
+constexpr uint8_t kVersion[3] = {0, 5, 0};
+constexpr size_t kMaxMessage = 16;  // the longest request or reply, F0 to F7
+
+// Whether a whole SysEx message (F0 ... F7) is ours.
+bool IsConfig(const uint8_t* msg, size_t size);
+
+// The firmware's side: answers a request of ours. `settings` is changed by a valid set or
+// restore; `changed` says so. Returns the reply's size (always a reply, maybe a NAK).
+size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Settings* settings,
+              bool* changed, uint8_t reply[kMaxMessage]);
+
+// The tool's side.
+size_t EncodeGetAll(uint8_t out[kMaxMessage]);
+size_t EncodeSet(Param param, uint16_t value, uint8_t out[kMaxMessage]);
+size_t EncodeRestoreDefaults(uint8_t out[kMaxMessage]);
+size_t EncodeIdentity(uint8_t out[kMaxMessage]);
+
+struct Reply {
+  ReplyCode code = kNak;
+  SettingsStatus status = SettingsStatus::kOk;  // kAll
+  Settings settings;                            // kAll
+  uint8_t version[3] = {0, 0, 0};               // kIdentityReply
+  uint8_t nak_command = 0;                      // kNak
+  NakReason nak_reason = kUnknownCommand;       // kNak
+};
+// False when the message is not a well-formed reply of ours.
+bool DecodeReply(const uint8_t* msg, size_t size, Reply* out);
+
+}  // namespace sysex
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_CORE_SYSEX_CONFIG_H_

@@ -1,0 +1,111 @@
+#include "core/sysex_config.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace cv2midi {
+namespace sysex {
+namespace {
+
+std::vector<uint8_t> Ask(std::vector<uint8_t> request, Settings* s, bool* changed,
+                         SettingsStatus status = SettingsStatus::kOk) {
+  uint8_t reply[kMaxMessage];
+  const size_t n = Handle(request.data(), request.size(), status, s, changed, reply);
+  return std::vector<uint8_t>(reply, reply + n);
+}
+
+TEST(SysexConfig, GetAllReportsEverySettingAndTheBootStatus) {
+  Settings s;
+  bool changed;
+  const auto r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x01, 0xF7}, &s, &changed, SettingsStatus::kCorrupt);
+  EXPECT_EQ(r, (std::vector<uint8_t>{0xF0, 0x7D, 0x63, 0x32, 0x41, 2, 1, 0, 2, 1, 1, 1,
+                                     1000 & 0x7F, 1000 >> 7, 0xF7}));
+  EXPECT_FALSE(changed);
+  Reply d;
+  ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+  EXPECT_EQ(d.code, kAll);
+  EXPECT_EQ(d.status, SettingsStatus::kCorrupt);
+  EXPECT_EQ(d.settings.glitch_us, 1000);
+}
+
+TEST(SysexConfig, SetOneChangesOnlyThatAndRepliesWithAll) {
+  Settings s;
+  bool changed;
+  uint8_t req[kMaxMessage];
+  const size_t n = EncodeSet(kPpqn, 4, req);
+  EXPECT_EQ(std::vector<uint8_t>(req, req + n),
+            (std::vector<uint8_t>{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x01, 0x04, 0xF7}));
+  const auto r = Ask(std::vector<uint8_t>(req, req + n), &s, &changed);
+  EXPECT_TRUE(changed);
+  EXPECT_EQ(s.ppqn, 4);
+  Reply d;
+  ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+  EXPECT_EQ(d.settings.ppqn, 4);
+  EXPECT_EQ(d.settings.timeout_multiple, 2);
+  // Every parameter, and the two-byte glitch window.
+  const std::pair<Param, uint16_t> sets[] = {{kResetMode, 1}, {kTimeout, 6},
+                                             {kClocksWhileStopped, 0}, {kAutoStart, 0},
+                                             {kThru, 0}, {kGlitchUs, 3500}};
+  for (const auto& p : sets) {
+    const size_t m = EncodeSet(p.first, p.second, req);
+    Ask(std::vector<uint8_t>(req, req + m), &s, &changed);
+    EXPECT_TRUE(changed) << +p.first;
+  }
+  EXPECT_EQ(s.reset_mode, ResetMode::kRunGate);
+  EXPECT_EQ(s.timeout_multiple, 6);
+  EXPECT_FALSE(s.clocks_while_stopped);
+  EXPECT_FALSE(s.auto_start);
+  EXPECT_FALSE(s.thru);
+  EXPECT_EQ(s.glitch_us, 3500);
+}
+
+TEST(SysexConfig, RestoreDefaultsAndIdentity) {
+  Settings s;
+  s.ppqn = 8;
+  bool changed;
+  Ask({0xF0, 0x7D, 0x63, 0x32, 0x03, 0xF7}, &s, &changed);
+  EXPECT_TRUE(changed);
+  EXPECT_EQ(s.ppqn, 1);
+  const auto id = Ask({0xF0, 0x7D, 0x63, 0x32, 0x04, 0xF7}, &s, &changed);
+  EXPECT_FALSE(changed);
+  Reply d;
+  ASSERT_TRUE(DecodeReply(id.data(), id.size(), &d));
+  EXPECT_EQ(d.code, kIdentityReply);
+  EXPECT_EQ(d.version[1], kVersion[1]);
+  EXPECT_EQ(std::string(id.begin() + 8, id.end() - 1), "cv2midi");
+}
+
+TEST(SysexConfig, MalformedOrUnknownRequestsGetANakAndChangeNothing) {
+  struct Case {
+    std::vector<uint8_t> request;
+    uint8_t reason;
+  };
+  const Case cases[] = {
+      {{0xF0, 0x7D, 0x63, 0x32, 0x09, 0xF7}, kUnknownCommand},
+      {{0xF0, 0x7D, 0x63, 0x32, 0x01, 0x00, 0xF7}, kBadLength},
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x01, 0xF7}, kBadLength},
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x01, 0x03, 0xF7}, kBadValue},      // PPQN 3
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x03, 0x09, 0xF7}, kBadValue},      // timeout 9
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x07, 0x10, 0x00, 0xF7}, kBadValue},  // 16 us glitch
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x05, 0x02, 0xF7}, kBadValue},      // auto-start 2
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x2A, 0x01, 0xF7}, kUnknownParam},
+      {{0xF0, 0x7D, 0x63, 0x32, 0xF7}, kBadLength},
+      {{0xF0, 0x7D, 0x63, 0x32, 0x03, 0x00, 0xF7}, kBadLength},
+  };
+  for (const Case& c : cases) {
+    Settings s;
+    bool changed = true;
+    const auto r = Ask(c.request, &s, &changed);
+    Reply d;
+    ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+    EXPECT_EQ(d.code, kNak);
+    EXPECT_EQ(d.nak_reason, c.reason) << "request byte 4: " << std::hex << +c.request[4];
+    EXPECT_FALSE(changed);
+    EXPECT_EQ(s.ppqn, 1);
+  }
+}
+
+}  // namespace
+}  // namespace sysex
+}  // namespace cv2midi
