@@ -78,70 +78,59 @@ uint8_t UsbMidiEncoder::Encode(const MidiEvent& e, UsbMidiPacket out[2]) {
   return 0;
 }
 
+uint8_t UsbMidiDecoder::SysEx(const UsbMidiPacket& p, uint8_t count, bool ends,
+                             MidiEvent out[5]) {
+  uint8_t n = 0;
+  for (uint8_t i = 0; i < count; ++i) {
+    const uint8_t byte = p.b[1 + i];
+    MidiEventKind kind;
+    if (byte == 0xF0 && !in_sysex_) {
+      in_sysex_ = true;
+      kind = MidiEventKind::kSysExStart;
+    } else if (byte == 0xF7 && in_sysex_ && ends && i + 1 == count) {
+      in_sysex_ = false;
+      kind = MidiEventKind::kSysExEnd;
+    } else if (byte < 0x80 && in_sysex_) {
+      kind = MidiEventKind::kSysExData;
+    } else {
+      ++rejected_;
+      return n;
+    }
+    out[n] = MidiEvent();
+    out[n].kind = kind;
+    out[n++].data[0] = byte;
+  }
+  return n;
+}
+
 uint8_t UsbMidiDecoder::Decode(const UsbMidiPacket& p, MidiEvent out[5]) {
   const uint8_t cin = p.b[0] & 0x0F;
-  uint8_t n = 0;
-  auto sysex_bytes = [&](uint8_t count, bool ends) -> uint8_t {
-    for (uint8_t i = 0; i < count; ++i) {
-      const uint8_t byte = p.b[1 + i];
-      if (byte == 0xF0) {
-        if (in_sysex_) {
-          ++rejected_;
-          return 0;
-        }
-        in_sysex_ = true;
-        out[n] = MidiEvent();
-        out[n++].kind = MidiEventKind::kSysExStart;
-      } else if (byte == 0xF7) {
-        if (!in_sysex_ || !ends || i + 1 != count) {
-          ++rejected_;
-          return n;
-        }
-        in_sysex_ = false;
-        out[n] = MidiEvent();
-        out[n++].kind = MidiEventKind::kSysExEnd;
-      } else if (byte < 0x80 && in_sysex_) {
-        out[n] = MidiEvent();
-        out[n].kind = MidiEventKind::kSysExData;
-        out[n++].data[0] = byte;
-      } else {
-        ++rejected_;
-        return n;
-      }
-    }
-    return n;
-  };
+  const uint8_t status = p.b[1];
   switch (cin) {
     case 0x4:
-      return sysex_bytes(3, false);
+      return SysEx(p, 3, false, out);
+    case 0x6:
+      return SysEx(p, 2, true, out);
+    case 0x7:
+      return SysEx(p, 3, true, out);
     case 0x5:
-      if (p.b[1] == 0xF7 || in_sysex_) return sysex_bytes(1, true);
-      if (p.b[1] == 0xF6 || p.b[1] >= 0xF8) {
-        if (p.b[1] >= 0xF8) {
-          out[0] = MidiEvent();
-          out[0].kind = MidiEventKind::kRealTime;
-          out[0].status = p.b[1];
-        } else {
-          out[0] = Message(0xF6, 0, 0, 0);
-        }
+      if (status == 0xF7 || in_sysex_) return SysEx(p, 1, true, out);
+      if (status == 0xF6) {
+        out[0] = Message(0xF6, 0, 0, 0);
         return 1;
       }
+      if (status >= 0xF8) break;  // single-byte real-time travels as CIN F
       break;
-    case 0x6:
-      return sysex_bytes(2, true);
-    case 0x7:
-      return sysex_bytes(3, true);
     case 0xF:
-      if (p.b[1] >= 0xF8 && p.b[1] != 0xF9 && p.b[1] != 0xFD) {
+      if (status >= 0xF8 && status != 0xF9 && status != 0xFD) {
         out[0] = MidiEvent();
         out[0].kind = MidiEventKind::kRealTime;
-        out[0].status = p.b[1];
+        out[0].status = status;
         return 1;
       }
       break;
     default: {
       // Channel voice (8-E) and system common (2, 3): status and its data, all checked.
-      const uint8_t status = p.b[1];
       const uint8_t size = MidiParser::DataBytes(status);
       if (status < 0x80 || size == 0xFF || status == 0xF0 || CodeIndex(status, size) != cin ||
           (size > 0 && p.b[2] >= 0x80) || (size > 1 && p.b[3] >= 0x80) || in_sysex_) {

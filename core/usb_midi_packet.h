@@ -42,6 +42,8 @@ class UsbMidiDecoder {
   uint32_t rejected() const { return rejected_; }
 
  private:
+  uint8_t SysEx(const UsbMidiPacket& p, uint8_t count, bool ends, MidiEvent out[5]);
+
   bool in_sysex_ = false;
   uint32_t rejected_ = 0;
 };

@@ -10,12 +10,16 @@
 
 #include "core/button.h"
 #include "core/clock_engine.h"
+#include "core/config_tap.h"
+#include "core/setup_mode.h"
+#include "core/sysex_config.h"
 #include "core/merger.h"
 #include "core/midi.h"
 #include "core/midi_parser.h"
 #include "core/settings.h"
 #include "core/usb_descriptors.h"
 #include "core/usb_midi_packet.h"
+#include "hal/eeprom.h"
 #include "hal/uart.h"
 #include "hal/usb.h"
 
@@ -45,10 +49,24 @@ Button button;
 MidiParser din_parser;
 bool thru = true;
 
+// Settings: as stored, as found at boot, and on their way to the EEPROM and the engine.
+Settings settings;
+SettingsStatus boot_status;
+bool settings_waiting;  // changed; the engine takes them once no clock is present
+uint8_t eeprom_image[kSettingsBytes];
+bool eeprom_dirty;
+bool setup_requested;   // the button was held at power-up
+SetupMode setup;
+// Requests of the settings protocol, set aside from each source, and their replies.
+ConfigTap din_tap;
+ConfigTap usb_tap;
+MidiParser reply_parser;
+UsbMidiEncoder reply_encoder;
+
 // DIN out's merged sources: DIN in and USB OUT, each with its own whole-message FIFO.
-uint8_t din_fifo[160];
+uint8_t din_fifo[128];
 Merger din_merger(din_fifo, sizeof(din_fifo));
-uint8_t usb_fifo[96];
+uint8_t usb_fifo[64];
 Merger usb_merger(usb_fifo, sizeof(usb_fifo));
 Merger* line_source = nullptr;  // whose message the wire carries now
 
@@ -58,7 +76,7 @@ MidiParser engine_bytes;
 UsbMidiEncoder engine_encoder;
 UsbMidiEncoder din_encoder;
 UsbMidiDecoder usb_decoder;
-constexpr uint8_t kHostSlots = 32;  // packets waiting for the host: 32 ms of clock at 3000 BPM
+constexpr uint8_t kHostSlots = 24;  // packets waiting for the host: 20 ms of clock at 3000 BPM
 UsbMidiPacket to_host[kHostSlots];
 uint8_t to_host_head;
 uint8_t to_host_count;
@@ -183,6 +201,62 @@ __attribute__((noinline)) void TakeInterruptWork() {
   }
 }
 
+void ApplySettings() {
+  WithdrawFastWindow();
+  engine.Init(ToEngineSettings(settings, kLatencyTicks));
+  thru = settings.thru;
+  if (settings.reset_mode == ResetMode::kRunGate) shared.reset_changed = 1;
+  settings_waiting = false;
+  ServiceCritical();
+}
+
+void StoreSettings() {
+  EncodeSettings(settings, eeprom_image);
+  eeprom_dirty = true;
+}
+
+// One byte at a time, only bytes that differ, never waiting for the EEPROM: a write runs
+// for 3.4 ms in the background while the clock goes on.
+void WriteEepromStep() {
+  if (!eeprom_dirty || hal::EepromBusy()) return;
+  for (uint8_t i = 0; i < kSettingsBytes; ++i) {
+    const uint16_t address = static_cast<uint16_t>(kSettingsAddress + i);
+    if (hal::EepromRead(address) != eeprom_image[i]) {
+      hal::EepromStartWrite(address, eeprom_image[i]);
+      return;
+    }
+  }
+  eeprom_dirty = false;
+}
+
+void ToHost(const MidiEvent& e, UsbMidiEncoder& encoder);
+
+// Answers the requests a source's tap set aside, on the port they came from.
+void AnswerRequests(ConfigTap& tap, bool from_host) {
+  uint8_t request[sysex::kMaxMessage];
+  size_t size;
+  while (tap.TakeRequest(request, &size)) {
+    uint8_t reply[sysex::kMaxMessage];
+    bool changed = false;
+    const size_t n = sysex::Handle(request, size, boot_status, &settings, &changed, reply);
+    if (changed) {
+      StoreSettings();
+      settings_waiting = true;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      MidiEvent events[2];
+      const uint8_t m = reply_parser.Feed(reply[i], events);
+      for (uint8_t k = 0; k < m; ++k) {
+        if (from_host) {
+          ToHost(events[k], reply_encoder);
+        } else {
+          din_merger.Take(events[k]);
+        }
+      }
+    }
+  }
+}
+
 bool IsClockOrTransport(const MidiEvent& e) {
   return e.kind == MidiEventKind::kRealTime &&
          (e.status == midi::kClock || e.status == midi::kStart || e.status == midi::kContinue ||
@@ -238,8 +312,13 @@ void OnUsbOut(const uint8_t* data, uint8_t size) {
     for (uint8_t k = 0; k < 4; ++k) packet.b[k] = data[i + k];
     MidiEvent events[5];
     const uint8_t n = usb_decoder.Decode(packet, events);
-    for (uint8_t k = 0; k < n; ++k) usb_merger.Take(events[k]);
+    for (uint8_t k = 0; k < n; ++k) {
+      MidiEvent passed[4];
+      const uint8_t m = usb_tap.Take(events[k], passed);
+      for (uint8_t j = 0; j < m; ++j) usb_merger.Take(passed[j]);
+    }
   }
+  AnswerRequests(usb_tap, true);
 }
 
 // The merged source whose byte goes next: the one whose message is on the wire keeps the
@@ -272,9 +351,14 @@ __attribute__((noinline)) void TakeMidiIn() {
     MidiEvent events[2];
     const uint8_t n = din_parser.Feed(byte, events);
     for (uint8_t i = 0; i < n; ++i) {
-      if (!IsClockOrTransport(events[i])) ToHost(events[i], din_encoder);
-      if (thru) din_merger.Take(events[i]);
+      MidiEvent passed[4];
+      const uint8_t m = din_tap.Take(events[i], passed);
+      for (uint8_t k = 0; k < m; ++k) {
+        if (!IsClockOrTransport(passed[k])) ToHost(passed[k], din_encoder);
+        if (thru) din_merger.Take(passed[k]);
+      }
     }
+    AnswerRequests(din_tap, false);
   }
 }
 
@@ -346,6 +430,8 @@ __attribute__((noinline)) void Housekeeping() {
   }
   ticks_since_poll = 0;
   engine.Poll(now);
+  if (settings_waiting && !engine.clock_present()) ApplySettings();
+  if (eeprom_dirty && engine.Quiet(now, kQuietTicks)) WriteEepromStep();
   if (pending_event != ButtonEvent::kNone && engine.Quiet(now, kQuietTicks)) {
     WithdrawFastWindow();
     engine.OnButton(pending_event);
@@ -389,8 +475,7 @@ void Init() {
 
   uint8_t stored[kSettingsBytes];
   eeprom_read_block(stored, reinterpret_cast<const void*>(kSettingsAddress), kSettingsBytes);
-  Settings settings;
-  DecodeSettings(stored, &settings);
+  boot_status = DecodeSettings(stored, &settings);
   thru = settings.thru;
   engine.Init(ToEngineSettings(settings, kLatencyTicks));
 
@@ -404,9 +489,39 @@ void Init() {
   shared.reset_level = hal::ResetIn::Read() ? 0 : 1;
   if (engine.settings().reset_mode == ResetMode::kRunGate) shared.reset_changed = 1;
   ServiceCritical();
+  // The pull-up has had the whole start-up to settle: a held button asks for setup.
+  setup_requested = !hal::ButtonIn::Read();
+}
+
+// Setup on the module: the engine rests, edges are let go, the button and the LED are
+// setup's (setup_mode.h) until a long press saves the new PPQN.
+void RunSetup() {
+  ATOMIC_BLOCK(ATOMIC_FORCEON) {
+    shared.edge_count = 0;
+    WithdrawFastWindow();
+  }
+  if (!shared.tick) return;
+  shared.tick = 0;
+  wdt_reset();
+  const uint32_t now = AtomicNow();
+  if (!setup.active()) setup.Enter(settings.ppqn, now);
+  const ButtonEvent event = button.Sample(!hal::ButtonIn::Read(), now);
+  if (setup.OnButton(event, button.pressed(), now)) {
+    settings.ppqn = setup.ppqn();
+    StoreSettings();
+    ApplySettings();
+    setup_requested = false;
+  }
+  hal::LedOut::Set(setup.active() && setup.Led(now));
+  WriteEepromStep();
 }
 
 void Run() {
+  if (setup_requested) {
+    RunSetup();
+    usb_device.Poll(&OnUsbOut);
+    return;
+  }
   if (shared.alarm_state == kSent || shared.reset_changed || shared.edge_count != 0) {
     TakeInterruptWork();
   }

@@ -1,0 +1,47 @@
+// Setup on the module; see setup_mode.h.
+#include "core/setup_mode.h"
+
+namespace cv2midi {
+namespace {
+
+const uint8_t kPpqns[] = {1, 2, 4, 8, 12, 24};
+constexpr uint8_t kCount = sizeof(kPpqns);
+
+}  // namespace
+
+void SetupMode::Enter(uint8_t ppqn, uint32_t now) {
+  active_ = true;
+  waiting_release_ = true;
+  index_ = 0;
+  for (uint8_t i = 0; i < kCount; ++i) {
+    if (kPpqns[i] == ppqn) index_ = i;
+  }
+  cycle_start_ = now;
+}
+
+bool SetupMode::OnButton(ButtonEvent event, bool pressed, uint32_t now) {
+  if (!active_) return false;
+  if (waiting_release_) {
+    if (!pressed) waiting_release_ = false;
+    return false;
+  }
+  if (event == ButtonEvent::kRelease) {
+    index_ = static_cast<uint8_t>((index_ + 1) % kCount);
+    cycle_start_ = now;  // show the new value from its first blink
+  } else if (event == ButtonEvent::kLongPress) {
+    active_ = false;
+    return true;
+  }
+  return false;
+}
+
+bool SetupMode::Led(uint32_t now) const {
+  const uint32_t blink = kBlinkOnTicks + kBlinkOffTicks;
+  const uint32_t cycle = kPpqns[index_] * blink + kPauseTicks;
+  const uint32_t t = (now - cycle_start_) % cycle;
+  return t < kPpqns[index_] * blink && t % blink < kBlinkOnTicks;
+}
+
+uint8_t SetupMode::ppqn() const { return kPpqns[index_]; }
+
+}  // namespace cv2midi
