@@ -12,6 +12,7 @@ constexpr uint8_t kCount = sizeof(kPpqns);
 void SetupMode::Enter(uint8_t ppqn, uint32_t now) {
   active_ = true;
   waiting_release_ = true;
+  seen_pressed_ = false;
   index_ = 0;
   for (uint8_t i = 0; i < kCount; ++i) {
     if (kPpqns[i] == ppqn) index_ = i;
@@ -22,12 +23,17 @@ void SetupMode::Enter(uint8_t ppqn, uint32_t now) {
 bool SetupMode::OnButton(ButtonEvent event, bool pressed, uint32_t now) {
   if (!active_) return false;
   if (waiting_release_) {
-    if (!pressed) waiting_release_ = false;
+    // The debouncer starts out "released": wait for it to settle on the power-up press,
+    // then for that press to end (with or without a long press on the way).
+    if (pressed) seen_pressed_ = true;
+    if (seen_pressed_ && !pressed) waiting_release_ = false;
     return false;
   }
   if (event == ButtonEvent::kRelease) {
     index_ = static_cast<uint8_t>((index_ + 1) % kCount);
-    cycle_start_ = now;  // show the new value from its first blink
+    // A short dark gap, then the new value from its first blink: a blink under way when
+    // the button went up would otherwise merge with it and the count read one short.
+    cycle_start_ = now + kBlinkOnTicks + kBlinkOffTicks;
   } else if (event == ButtonEvent::kLongPress) {
     active_ = false;
     return true;
@@ -36,6 +42,7 @@ bool SetupMode::OnButton(ButtonEvent event, bool pressed, uint32_t now) {
 }
 
 bool SetupMode::Led(uint32_t now) const {
+  if (Before(now, cycle_start_)) return false;
   const uint32_t blink = kBlinkOnTicks + kBlinkOffTicks;
   const uint32_t cycle = kPpqns[index_] * blink + kPauseTicks;
   const uint32_t t = (now - cycle_start_) % cycle;

@@ -19,7 +19,8 @@ class SetupMode {
   static constexpr uint32_t kPauseTicks = 1000 * kTicksPerMs;
 
   void Enter(uint8_t ppqn, uint32_t now);
-  // A debounced button event; true when a long press has chosen ppqn() and setup is over.
+  // A debounced button event with the debounced level; true when a long press has chosen
+  // ppqn() and setup is over.
   bool OnButton(ButtonEvent event, bool pressed, uint32_t now);
   bool Led(uint32_t now) const;
   uint8_t ppqn() const;
@@ -28,6 +29,7 @@ class SetupMode {
  private:
   bool active_ = false;
   bool waiting_release_ = false;
+  bool seen_pressed_ = false;  // the debouncer has settled on the power-up press
   uint8_t index_ = 0;
   uint32_t cycle_start_ = 0;
 };

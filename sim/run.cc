@@ -40,7 +40,11 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
   result->scenario = scenario;
   Teensy teensy;
   std::vector<uint8_t> eeprom;
-  if (scenario.settings_given) {
+  if (!options.eeprom.empty()) {
+    eeprom = options.eeprom;
+  } else if (!scenario.eeprom_raw.empty()) {
+    eeprom = scenario.eeprom_raw;
+  } else if (scenario.settings_given) {
     eeprom.resize(kSettingsBytes);
     EncodeSettings(scenario.settings, eeprom.data());
   }
@@ -126,6 +130,7 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
   result->flash = FlashBytes(options.elf);
   result->crashed = teensy.crashed();
   if (host) result->usb = host->report();
+  result->eeprom = teensy.ReadEeprom(kSettingsBytes);
   result->wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return true;

@@ -32,11 +32,13 @@ struct RunResult {
   bool crashed = false;
   double wall_seconds = 0;
   UsbHostReport usb;  // empty when the scenario has no host
+  std::vector<uint8_t> eeprom;  // the settings block's bytes at the end of the run
 };
 
 struct RunOptions {
   std::string elf;
   std::string vcd;  // empty: no trace
+  std::vector<uint8_t> eeprom;  // if not empty: boot with this EEPROM (a power cycle)
 };
 
 bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult* result,

@@ -72,7 +72,8 @@ class Parser {
     // "... at T" may end any event line.
     uint64_t at = cursor_;
     if (w.size() >= 3 && w[w.size() - 2] == "at") {
-      at = kScenarioStart + Duration(w.back());
+      // "at boot": from power-up, before the firmware runs (e.g. a button held).
+      at = w.back() == "boot" ? 1 : kScenarioStart + Duration(w.back());
       w.resize(w.size() - 2);
     }
     const std::string& cmd = w[0];
@@ -84,6 +85,26 @@ class Parser {
       }
       s_->settings.ppqn = static_cast<uint8_t>(p);
       s_->settings_given = true;
+      input_ppqn_ = static_cast<int>(p);
+    } else if (cmd == "input-ppqn") {
+      // The pulses only: the firmware keeps its own setting (changed by SysEx or setup).
+      Want(w, 2, "input-ppqn N");
+      const double p = Number(w[1], "a PPQN");
+      if (p != 1 && p != 2 && p != 4 && p != 8 && p != 12 && p != 24) {
+        throw ParseError{"ppqn must be 1, 2, 4, 8, 12 or 24"};
+      }
+      input_ppqn_ = static_cast<int>(p);
+    } else if (cmd == "eeprom") {
+      if (w.size() < 2) throw ParseError{"usage: eeprom HEX-BYTES..."};
+      s_->eeprom_raw.clear();
+      for (size_t i = 1; i < w.size(); ++i) {
+        char* end = nullptr;
+        const long v = std::strtol(w[i].c_str(), &end, 16);
+        if (w[i].size() > 2 || *end != '\0' || v < 0 || v > 255) {
+          throw ParseError{"expected a hex byte such as 63 or FF, got '" + w[i] + "'"};
+        }
+        s_->eeprom_raw.push_back(static_cast<uint8_t>(v));
+      }
     } else if (cmd == "width") {
       Want(w, 2, "width DURATION");
       width_ = Duration(w[1]);
@@ -257,7 +278,7 @@ class Parser {
       throw ParseError{"unknown command '" + cmd +
                        "' (ppqn, width, setting, tempo, ramp, swing, jitter, glitches, "
                        "missing, double, silence, button, reset, gate, midi, midi-notes, midi-sysex, "
-                       "midi-garbage, usb, usb-out, end)"};
+                       "midi-garbage, usb, usb-out, input-ppqn, eeprom, end)"};
     }
   }
 
@@ -332,7 +353,7 @@ class Parser {
   void Add(const Action& a) { s_->actions.push_back(a); }
 
   void Play(double from, double to, int beats) {
-    const int ppqn = s_->settings.ppqn;
+    const int ppqn = input_ppqn_;
     const int pulses = beats * ppqn;
     const uint64_t start = cursor_;
     double t = static_cast<double>(cursor_);
@@ -386,6 +407,7 @@ class Parser {
   uint64_t double_after_ = 3 * 16000;
   uint64_t end_tail_ = 16000;
   int pulse_count_ = 0;
+  int input_ppqn_ = 1;
 };
 
 }  // namespace

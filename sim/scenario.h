@@ -58,6 +58,7 @@ struct Scenario {
   Settings settings;    // written to the simulated EEPROM before boot
   bool settings_given = false;
   bool usb_host = true;  // a host enumerates the device and reads it every frame
+  std::vector<uint8_t> eeprom_raw;  // if given: the EEPROM as it is, instead of `settings`
   std::vector<Pulse> pulses;
   std::vector<Action> actions;
   std::vector<Segment> segments;

@@ -188,6 +188,16 @@ void Teensy::RunUntil(uint64_t cycle) {
 
 uint64_t Teensy::cycle() const { return avr_->cycle; }
 
+std::vector<uint8_t> Teensy::ReadEeprom(size_t size) {
+  avr_eeprom_desc_t desc;
+  desc.ee = nullptr;
+  desc.offset = 0;
+  desc.size = static_cast<uint32_t>(size);
+  avr_ioctl(avr_, AVR_IOCTL_EEPROM_GET, &desc);
+  if (desc.ee == nullptr) return {};
+  return std::vector<uint8_t>(desc.ee, desc.ee + size);
+}
+
 bool Teensy::crashed() const { return avr_->state == cpu_Crashed || avr_->state == cpu_Done; }
 
 unsigned Teensy::StackDepth() const {

@@ -67,6 +67,8 @@ class Teensy {
   uint64_t sleep_cycles() const { return sleep_cycles_; }
   // Deepest the stack went, in bytes, from the pattern the firmware paints at start-up.
   unsigned StackDepth() const;
+  // The first `size` bytes of EEPROM as the firmware left them.
+  std::vector<uint8_t> ReadEeprom(size_t size);
   // Bytes of static data (.data + .bss) in the image.
   unsigned StaticRam() const { return static_ram_; }
 

@@ -24,9 +24,29 @@ TEST(SetupMode, TheLedBlinksThePpqn) {
   }
 }
 
+TEST(SetupMode, AfterAStepTheLedGoesDarkThenCountsTheNewValue) {
+  SetupMode s;
+  s.Enter(1, 0);
+  s.OnButton(ButtonEvent::kNone, true, 0);
+  s.OnButton(ButtonEvent::kNone, false, 0);
+  EXPECT_TRUE(s.Led(50 * kMs));
+  s.OnButton(ButtonEvent::kRelease, false, 60 * kMs);  // now 2, while the LED was on
+  EXPECT_FALSE(s.Led(61 * kMs));
+  EXPECT_FALSE(s.Led(299 * kMs));
+  int blinks = 0;
+  bool last = false;
+  for (uint32_t t = 61; t < 60 + 240 + 2 * 240 + 900; ++t) {
+    const bool on = s.Led(t * kMs);
+    blinks += on && !last;
+    last = on;
+  }
+  EXPECT_EQ(blinks, 2);
+}
+
 TEST(SetupMode, NothingCountsUntilThePowerUpPressIsLetGo) {
   SetupMode s;
   s.Enter(1, 0);
+  EXPECT_FALSE(s.OnButton(ButtonEvent::kNone, false, 1 * kMs)) << "not settled yet";
   EXPECT_FALSE(s.OnButton(ButtonEvent::kLongPress, true, 1000 * kMs));
   EXPECT_EQ(s.ppqn(), 1);
   s.OnButton(ButtonEvent::kNone, false, 1100 * kMs);  // let go
@@ -35,9 +55,34 @@ TEST(SetupMode, NothingCountsUntilThePowerUpPressIsLetGo) {
   EXPECT_EQ(s.ppqn(), 2);
 }
 
+// The firmware's path: the debouncer, sampled each millisecond from power-up, with the
+// button held at power-up, then two short presses and a long one.
+TEST(SetupMode, ThroughTheDebouncerTheHeldPowerUpPressIsNotAStep) {
+  Button button;
+  SetupMode s;
+  s.Enter(1, 0);
+  bool done = false;
+  auto hold = [&](bool pressed, uint32_t from_ms, uint32_t to_ms) {
+    for (uint32_t t = from_ms; t < to_ms && !done; ++t) {
+      const ButtonEvent e = button.Sample(pressed, t * kMs);
+      done = s.OnButton(e, button.pressed(), t * kMs);
+    }
+  };
+  hold(true, 0, 300);      // held at power-up
+  hold(false, 300, 600);
+  hold(true, 600, 700);    // 1 -> 2
+  hold(false, 700, 900);
+  hold(true, 900, 1000);   // 2 -> 4
+  hold(false, 1000, 1300);
+  hold(true, 1300, 2800);  // long: save
+  EXPECT_TRUE(done);
+  EXPECT_EQ(s.ppqn(), 4);
+}
+
 TEST(SetupMode, PressesStepAroundAndALongPressSavesAndLeaves) {
   SetupMode s;
   s.Enter(12, 0);
+  s.OnButton(ButtonEvent::kNone, true, 0);
   s.OnButton(ButtonEvent::kNone, false, 0);
   s.OnButton(ButtonEvent::kRelease, false, 100 * kMs);
   EXPECT_EQ(s.ppqn(), 24);

@@ -1,0 +1,214 @@
+// Settings on the real firmware: SysEx over DIN and USB, the button at power-up, the
+// EEPROM across a power cycle and when corrupt, and a write that never moves a clock.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/midi.h"
+#include "core/settings.h"
+#include "core/sysex_config.h"
+#include "sim/analysis.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
+
+namespace cv2midi {
+namespace sim {
+namespace {
+
+RunResult Play(const Scenario& scenario, const std::vector<uint8_t>& eeprom) {
+  std::string error;
+  RunOptions options;
+  options.elf = DefaultElf();
+  options.eeprom = eeprom;
+  RunResult run;
+  EXPECT_TRUE(RunScenario(scenario, options, &run, &error)) << error;
+  EXPECT_FALSE(run.crashed);
+  return run;
+}
+
+RunResult PlayFile(const std::string& name, const std::vector<uint8_t>& eeprom = {}) {
+  Scenario scenario;
+  std::string error;
+  EXPECT_TRUE(LoadScenario(std::string(CV2MIDI_SCENARIOS) + "/" + name, &scenario, &error))
+      << error;
+  return Play(scenario, eeprom);
+}
+
+// Clocks between consecutive beat pulses (rising edges), from `from` on.
+std::vector<size_t> ClocksPerPulse(const RunResult& run, uint64_t from) {
+  std::vector<uint64_t> edges;
+  for (const Edge& e : run.edges) {
+    if (e.at >= from) edges.push_back(e.at);
+  }
+  std::vector<size_t> counts;
+  for (size_t i = 1; i < edges.size(); ++i) {
+    size_t n = 0;
+    for (const TxByte& b : run.tx) {
+      n += b.byte == midi::kClock && b.cycle >= edges[i - 1] && b.cycle < edges[i];
+    }
+    counts.push_back(n);
+  }
+  return counts;
+}
+
+// The SysEx messages of ours that went out on DIN.
+std::vector<std::vector<uint8_t>> RepliesOnDin(const RunResult& run) {
+  std::vector<std::vector<uint8_t>> out;
+  std::vector<uint8_t> cur;
+  for (const TxByte& b : run.tx) {
+    if (b.byte >= 0xF8) continue;
+    if (b.byte == 0xF0) cur = {0xF0};
+    else if (!cur.empty()) cur.push_back(b.byte);
+    if (b.byte == 0xF7 && !cur.empty()) {
+      if (sysex::IsConfig(cur.data(), cur.size())) out.push_back(cur);
+      cur.clear();
+    }
+  }
+  return out;
+}
+
+// The SysEx messages of ours that the host read, from USB-MIDI packets (CIN 4-7).
+std::vector<std::vector<uint8_t>> RepliesOnUsb(const RunResult& run) {
+  std::vector<std::vector<uint8_t>> out;
+  std::vector<uint8_t> cur;
+  for (const UsbPacketIn& p : run.usb.packets) {
+    const uint8_t cin = p.b[0] & 0x0F;
+    const int n = cin == 4 || cin == 7 ? 3 : cin == 6 ? 2 : cin == 5 ? 1 : 0;
+    for (int i = 0; i < n; ++i) {
+      if (p.b[1 + i] == 0xF0) cur.clear();
+      cur.push_back(p.b[1 + i]);
+    }
+    if (cin >= 5 && cin <= 7 && !cur.empty() && cur.back() == 0xF7) {
+      if (sysex::IsConfig(cur.data(), cur.size())) out.push_back(cur);
+      cur.clear();
+    }
+  }
+  return out;
+}
+
+Settings Stored(const RunResult& run, SettingsStatus* status) {
+  Settings s;
+  *status = DecodeSettings(run.eeprom.data(), &s);
+  return s;
+}
+
+void ExpectSixClocksAPulse(const RunResult& run, uint64_t from) {
+  const std::vector<size_t> counts = ClocksPerPulse(run, from);
+  ASSERT_GT(counts.size(), 10u);
+  for (size_t c : counts) EXPECT_EQ(c, 6u);
+}
+
+TEST(SimSettings, FourPpqnOverDinGivesSixClocksAPulseAndIsStored) {
+  const RunResult run = PlayFile("settings-din.txt");
+  const auto replies = RepliesOnDin(run);
+  ASSERT_EQ(replies.size(), 1u) << "the reply goes back on DIN, where the request came from";
+  sysex::Reply reply;
+  ASSERT_TRUE(sysex::DecodeReply(replies[0].data(), replies[0].size(), &reply));
+  EXPECT_EQ(reply.code, sysex::kAll);
+  EXPECT_EQ(reply.settings.ppqn, 4);
+  EXPECT_EQ(reply.status, SettingsStatus::kBlank) << "a fresh chip";
+  ExpectSixClocksAPulse(run, 0);
+  SettingsStatus status;
+  EXPECT_EQ(Stored(run, &status).ppqn, 4);
+  EXPECT_EQ(status, SettingsStatus::kOk);
+  // The request itself never reaches DIN out or the host.
+  for (const UsbPacketIn& p : run.usb.packets) EXPECT_EQ(p.b[0], 0x0F);
+  // The timing bar holds at 4 PPQN.
+  const Analysis a = Analyze(run);
+  EXPECT_EQ(a.latency_min, a.latency_max);
+  EXPECT_EQ(a.line_overlaps, 0u);
+}
+
+TEST(SimSettings, FourPpqnOverUsbIsAnsweredOverUsb) {
+  const RunResult run = PlayFile("settings-usb.txt");
+  EXPECT_TRUE(RepliesOnDin(run).empty());
+  const auto replies = RepliesOnUsb(run);
+  ASSERT_EQ(replies.size(), 1u);
+  sysex::Reply reply;
+  ASSERT_TRUE(sysex::DecodeReply(replies[0].data(), replies[0].size(), &reply));
+  EXPECT_EQ(reply.settings.ppqn, 4);
+  ExpectSixClocksAPulse(run, 0);
+}
+
+TEST(SimSettings, SettingsSurviveAPowerCycle) {
+  const RunResult first = PlayFile("settings-din.txt");
+  // Power up again with the EEPROM the first run left, and no SysEx at all.
+  Scenario again;
+  std::string error;
+  ASSERT_TRUE(ParseScenario("input-ppqn 4\ntempo 120 for 8 beats\nsilence 1s\n", "again",
+                            &again, &error))
+      << error;
+  const RunResult second = Play(again, first.eeprom);
+  ExpectSixClocksAPulse(second, 0);
+  EXPECT_TRUE(RepliesOnDin(second).empty());
+}
+
+TEST(SimSettings, ACorruptEepromBootsToTheDefaultsAndSaysSo) {
+  const RunResult run = PlayFile("settings-corrupt.txt");
+  const auto replies = RepliesOnDin(run);
+  ASSERT_EQ(replies.size(), 1u);
+  sysex::Reply reply;
+  ASSERT_TRUE(sysex::DecodeReply(replies[0].data(), replies[0].size(), &reply));
+  EXPECT_EQ(reply.status, SettingsStatus::kCorrupt);
+  EXPECT_EQ(reply.settings.ppqn, 1);
+  const std::vector<size_t> counts = ClocksPerPulse(run, 0);
+  for (size_t c : counts) EXPECT_EQ(c, 24u);
+}
+
+TEST(SimSettings, ButtonSetupAtPowerUpStepsTheValueAndSavesIt) {
+  const RunResult run = PlayFile("settings-setup.txt");
+  // In setup the LED blinks the PPQN: after the second press (released at 1.0 s) it is 4,
+  // four blinks of 240 ms, then a one-second pause.
+  size_t blinks = 0;
+  for (const PinChange& c : run.led) {
+    blinks += c.level && c.cycle > kScenarioStart + kCyclesPerSecond &&
+              c.cycle < kScenarioStart + 2 * kCyclesPerSecond;
+  }
+  EXPECT_EQ(blinks, 4u);
+  SettingsStatus status;
+  EXPECT_EQ(Stored(run, &status).ppqn, 4);
+  EXPECT_EQ(status, SettingsStatus::kOk);
+  ExpectSixClocksAPulse(run, kScenarioStart + 3 * kCyclesPerSecond);
+}
+
+TEST(SimSettings, GarbageRequestsGetNaksAndChangeNothing) {
+  const RunResult run = PlayFile("settings-garbage.txt");
+  const auto replies = RepliesOnDin(run);
+  ASSERT_EQ(replies.size(), 6u);
+  const uint8_t reasons[] = {sysex::kUnknownCommand, sysex::kBadValue, sysex::kUnknownParam,
+                             sysex::kBadLength, sysex::kBadLength};
+  for (size_t i = 0; i < 5; ++i) {
+    sysex::Reply r;
+    ASSERT_TRUE(sysex::DecodeReply(replies[i].data(), replies[i].size(), &r)) << i;
+    EXPECT_EQ(r.code, sysex::kNak) << i;
+    EXPECT_EQ(r.nak_reason, reasons[i]) << i;
+  }
+  sysex::Reply all;
+  ASSERT_TRUE(sysex::DecodeReply(replies[5].data(), replies[5].size(), &all));
+  EXPECT_EQ(all.code, sysex::kAll);
+  EXPECT_EQ(all.settings.ppqn, 1);
+  const std::vector<size_t> counts = ClocksPerPulse(run, 0);
+  for (size_t c : counts) EXPECT_EQ(c, 24u);
+  SettingsStatus status;
+  Stored(run, &status);
+  EXPECT_EQ(status, SettingsStatus::kBlank) << "nothing was written";
+}
+
+TEST(SimSettings, AWriteDuringAClockNeverMovesItAndTakesEffectAfterTheStop) {
+  const RunResult run = PlayFile("settings-while-running.txt");
+  SettingsStatus status;
+  EXPECT_EQ(Stored(run, &status).ppqn, 4);
+  // During the first run (1 PPQN, the write happening) every clock is exact.
+  const Analysis a = Analyze(run);
+  EXPECT_LE(a.error_max_ns, 62.5);
+  EXPECT_EQ(a.line_overlaps, 0u);
+  const uint64_t second_run = kScenarioStart + 6 * kCyclesPerSecond;
+  const std::vector<size_t> first = ClocksPerPulse(run, 0);
+  for (size_t i = 0; i < 7; ++i) EXPECT_EQ(first[i], 24u) << "beat " << i;
+  ExpectSixClocksAPulse(run, second_run);
+}
+
+}  // namespace
+}  // namespace sim
+}  // namespace cv2midi
