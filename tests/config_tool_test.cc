@@ -1,0 +1,84 @@
+// cv2midi-config: its arguments, and the whole tool against a fake amidi that answers as
+// the firmware does.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "tools/config_args.h"
+
+namespace cv2midi {
+namespace tools {
+namespace {
+
+TEST(ConfigTool, ArgumentsBecomeRequestsInOrder) {
+  ConfigCommand c;
+  std::string error;
+  ASSERT_TRUE(ParseConfigArgs({"--print", "--ppqn", "4", "--reset-mode", "gate", "--glitch-ms",
+                               "2.5", "--thru", "off", "--get"},
+                              &c, &error))
+      << error;
+  ASSERT_EQ(c.requests.size(), 5u);
+  EXPECT_EQ(Hex(c.requests[0]), "F0 7D 63 32 02 01 04 F7");
+  EXPECT_EQ(Hex(c.requests[1]), "F0 7D 63 32 02 02 01 F7");
+  EXPECT_EQ(Hex(c.requests[2]), "F0 7D 63 32 02 07 44 13 F7");  // 2500 us
+  EXPECT_EQ(Hex(c.requests[3]), "F0 7D 63 32 02 06 00 F7");
+  EXPECT_EQ(Hex(c.requests[4]), "F0 7D 63 32 01 F7");
+}
+
+TEST(ConfigTool, BadArgumentsSayWhatIsWrong) {
+  ConfigCommand c;
+  std::string error;
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--ppqn", "3"}, &c, &error));
+  EXPECT_EQ(error, "--ppqn is 1, 2, 4, 8, 12 or 24: '3'");
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--glitch-ms", "9"}, &c, &error));
+  EXPECT_EQ(error, "--glitch-ms is 0.25 to 4: '9'");
+  EXPECT_FALSE(ParseConfigArgs({"--ppqn", "4"}, &c, &error));
+  EXPECT_EQ(error, "give --port PORT (see amidi -l), or --print");
+  EXPECT_FALSE(ParseConfigArgs({"--port", "hw:1"}, &c, &error));
+  EXPECT_EQ(error, "nothing to ask: give a request such as --get or --ppqn 4");
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--colour"}, &c, &error));
+  EXPECT_EQ(error, "unknown argument '--colour'");
+}
+
+// Runs the tool with the fake amidi first on PATH; returns its exit status and output.
+int RunTool(const std::string& args, std::string* output, const std::string& env = "") {
+  const std::string out_path = std::string(CV2MIDI_TEST_TMP) + "/config-tool.out";
+  const std::string cmd = "PATH='" + std::string(CV2MIDI_FAKE_AMIDI_DIR) + ":'\"$PATH\" " + env +
+                          " FAKE_AMIDI_STATE='" + CV2MIDI_TEST_TMP + "/fake-amidi.state' '" +
+                          CV2MIDI_CONFIG_TOOL + "' " + args + " > '" + out_path + "' 2>&1";
+  const int status = std::system(cmd.c_str());
+  output->clear();
+  if (FILE* f = std::fopen(out_path.c_str(), "r")) {
+    char buf[512];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) output->append(buf, n);
+    std::fclose(f);
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(ConfigTool, SetsAndReadsBackThroughAmidi) {
+  std::remove((std::string(CV2MIDI_TEST_TMP) + "/fake-amidi.state").c_str());
+  std::string out;
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --get", &out), 0);
+  EXPECT_EQ(out, "ppqn 1, reset-mode trigger, timeout 2, clocks-while-stopped on, auto-start on, "
+                 "thru on, glitch-ms 1.00 (EEPROM was blank at power-up)\n");
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --ppqn 4 --timeout 5", &out), 0);
+  EXPECT_NE(out.find("ppqn 4, reset-mode trigger, timeout 5"), std::string::npos) << out;
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --identity", &out), 0);
+  EXPECT_EQ(out, "cv2midi firmware 0.5.0\n");
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --defaults --get", &out), 0);
+  EXPECT_NE(out.find("ppqn 1,"), std::string::npos) << out;
+}
+
+TEST(ConfigTool, NoAnswerIsAnErrorNamingTheRequest) {
+  std::string out;
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --wait 0.1 --get", &out, "FAKE_AMIDI_SILENT=1"), 1);
+  EXPECT_EQ(out, "F0 7D 63 32 01 F7: no answer from cv2midi within 0.1 s\n");
+}
+
+}  // namespace
+}  // namespace tools
+}  // namespace cv2midi
