@@ -46,8 +46,12 @@ bool RunningAt(const std::vector<Transport>& transport, uint64_t t) {
 Analysis Analyze(const RunResult& run) {
   Analysis a;
   const Scenario& sc = run.scenario;
+  // N and the glitch window as the firmware has them while the pulses play: the pulses'
+  // PPQN (set by SysEx or setup in some scenarios), the rest as stored.
+  Settings playing = sc.settings;
+  playing.ppqn = sc.pulse_ppqn;
   ClockEngine reference;
-  reference.Init(ToEngineSettings(sc.settings, 0));
+  reference.Init(ToEngineSettings(playing, 0));
   a.n = reference.clocks_per_pulse();
   a.glitch_window = reference.glitch_ticks();
   const size_t n = a.n;
@@ -474,7 +478,7 @@ Analysis Analyze(const RunResult& run) {
     size_t pulse = 0;
     for (uint64_t e : edges) {
       if (e < seg.from || e >= seg.to) continue;
-      if (pulse++ % sc.settings.ppqn == 0) beats.push_back(e + latency);
+      if (pulse++ % sc.pulse_ppqn == 0) beats.push_back(e + latency);
     }
     for (size_t b = 1; b < beats.size(); ++b) {
       const int count = static_cast<int>(

@@ -86,6 +86,7 @@ class Parser {
       s_->settings.ppqn = static_cast<uint8_t>(p);
       s_->settings_given = true;
       input_ppqn_ = static_cast<int>(p);
+      s_->pulse_ppqn = static_cast<uint8_t>(p);
     } else if (cmd == "input-ppqn") {
       // The pulses only: the firmware keeps its own setting (changed by SysEx or setup).
       Want(w, 2, "input-ppqn N");
@@ -94,6 +95,7 @@ class Parser {
         throw ParseError{"ppqn must be 1, 2, 4, 8, 12 or 24"};
       }
       input_ppqn_ = static_cast<int>(p);
+      s_->pulse_ppqn = static_cast<uint8_t>(p);
     } else if (cmd == "eeprom") {
       if (w.size() < 2) throw ParseError{"usage: eeprom HEX-BYTES..."};
       s_->eeprom_raw.clear();

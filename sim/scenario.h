@@ -59,6 +59,7 @@ struct Scenario {
   bool settings_given = false;
   bool usb_host = true;  // a host enumerates the device and reads it every frame
   std::vector<uint8_t> eeprom_raw;  // if given: the EEPROM as it is, instead of `settings`
+  uint8_t pulse_ppqn = 1;  // the PPQN the pulses are at (the last ppqn or input-ppqn)
   std::vector<Pulse> pulses;
   std::vector<Action> actions;
   std::vector<Segment> segments;
