@@ -9,6 +9,7 @@
 #include "core/clock_engine.h"
 #include "core/midi.h"
 #include "core/midi_parser.h"
+#include "core/sysex_config.h"
 #include "sim/midi_check.h"
 
 namespace cv2midi {
@@ -326,7 +327,8 @@ Analysis Analyze(const RunResult& run) {
           case MidiEventKind::kSysExData: sysex.push_back(e[k].data[0]); break;
           case MidiEventKind::kSysExEnd:
             sysex.push_back(0xF7);
-            in_messages.push_back(sysex);
+            // Requests of the settings protocol are answered, not passed through.
+            if (!sysex::IsConfig(sysex.data(), sysex.size())) in_messages.push_back(sysex);
             break;
           case MidiEventKind::kNone: break;
         }
@@ -362,7 +364,8 @@ Analysis Analyze(const RunResult& run) {
       for (const MidiMessage& m : reading.messages) {
         const bool ours = (m.size() == 1 && (m[0] == midi::kClock || m[0] == midi::kStart ||
                                              m[0] == midi::kContinue || m[0] == midi::kStop)) ||
-                          (m[0] == midi::kSongPosition && !in_has_song_position);
+                          (m[0] == midi::kSongPosition && !in_has_song_position) ||
+                          sysex::IsConfig(m.data(), m.size());  // a settings reply
         if (ours) continue;
         // The host's messages come out in their order among DIN in's: take them aside.
         if (a.usb_out_delivered < usb_out.size() && m == usb_out[a.usb_out_delivered]) {

@@ -88,7 +88,10 @@ INSTANTIATE_TEST_SUITE_P(
                     "run-gate.txt", "glitches.txt", "one-bpm.txt", "merge-140-50.txt",
                     "merge-140-100.txt", "merge-300-50.txt", "merge-300-100.txt",
                     "sysex-1k.txt", "midi-garbage.txt", "usb-120.txt", "usb-pause.txt",
-                    "usb-reset.txt", "usb-suspend.txt", "usb-out.txt", "usb-none.txt"),
+                    "usb-reset.txt", "usb-suspend.txt", "usb-out.txt", "usb-none.txt",
+                    "settings-din.txt", "settings-usb.txt", "settings-setup.txt",
+                    "settings-corrupt.txt", "settings-garbage.txt",
+                    "settings-while-running.txt"),
     [](const testing::TestParamInfo<const char*>& info) {
       std::string name = info.param;
       name = name.substr(0, name.find('.'));
