@@ -1,5 +1,5 @@
 // The Teensy 2.0 pin map (DESIGN.md section 1). This file is the one source of truth for
-// pins: hardware/check reads the Gpio lines below and compares them with the schematic.
+// pins: hardware/check.py reads the Gpio lines below and checks the schematic against them.
 #ifndef CV2MIDI_HAL_BOARD_H_
 #define CV2MIDI_HAL_BOARD_H_
 
