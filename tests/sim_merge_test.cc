@@ -8,28 +8,11 @@
 #include "sim/analysis.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "tests/sim_play.h"
 
 namespace cv2midi {
 namespace sim {
 namespace {
-
-struct Played {
-  RunResult run;
-  Analysis analysis;
-};
-
-Played PlayFile(const std::string& name) {
-  Played p;
-  Scenario scenario;
-  std::string error;
-  EXPECT_TRUE(LoadScenario(std::string(CV2MIDI_SCENARIOS) + "/" + name, &scenario, &error))
-      << error;
-  RunOptions options;
-  options.elf = DefaultElf();
-  EXPECT_TRUE(RunScenario(scenario, options, &p.run, &error)) << error;
-  p.analysis = Analyze(p.run);
-  return p;
-}
 
 void ExpectClockUntouched(const Played& p) {
   const Analysis& a = p.analysis;

@@ -54,7 +54,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   int status = 0;
-  char path[] = "/tmp/cv2midi-config-XXXXXX";
+  // mkstemp replaces the trailing six 'X's with a unique suffix.
+  std::string name_template = "/tmp/cv2midi-config-" + std::string(6, 'X');
+  std::vector<char> buffer(name_template.begin(), name_template.end());
+  buffer.push_back('\0');
+  char* path = buffer.data();
   const int fd = mkstemp(path);
   if (fd < 0) {
     std::cerr << "cv2midi-config: cannot make a temporary file\n";
