@@ -57,6 +57,20 @@ uint64_t Duration(const std::string& word) {
   return static_cast<uint64_t>(std::llround(seconds * kCyclesPerSecondF));
 }
 
+// The words from `first` on, each a hex byte such as 90 or F8.
+std::vector<uint8_t> HexBytes(const std::vector<std::string>& w, size_t first) {
+  std::vector<uint8_t> bytes;
+  for (size_t i = first; i < w.size(); ++i) {
+    char* end = nullptr;
+    const long v = std::strtol(w[i].c_str(), &end, 16);
+    if (w[i].size() > 2 || *end != '\0' || v < 0 || v > 255) {
+      throw ParseError{"expected a hex byte such as 90 or F8, got '" + w[i] + "'"};
+    }
+    bytes.push_back(static_cast<uint8_t>(v));
+  }
+  return bytes;
+}
+
 bool OnOff(const std::string& word) {
   if (word == "on") return true;
   if (word == "off") return false;
@@ -186,14 +200,7 @@ class Parser {
     } else if (cmd == "midi") {
       if (w.size() < 2) throw ParseError{"usage: midi HEX-BYTES... [at T]"};
       Action a{at, ActionKind::kMidiIn, 0, {}};
-      for (size_t i = 1; i < w.size(); ++i) {
-        char* end = nullptr;
-        const long v = std::strtol(w[i].c_str(), &end, 16);
-        if (w[i].size() > 2 || *end != '\0' || v < 0 || v > 255) {
-          throw ParseError{"expected a hex byte such as 90 or F8, got '" + w[i] + "'"};
-        }
-        a.bytes.push_back(static_cast<uint8_t>(v));
-      }
+      a.bytes = HexBytes(w, 1);
       Add(a);
     } else if (cmd == "midi-notes") {
       // midi-notes LOAD% for DURATION [running]: note on/off pairs filling LOAD of the line
@@ -263,14 +270,7 @@ class Parser {
       if (w.size() < 2) throw ParseError{"usage: usb-out HEX-BYTES... [at T]"};
       Action a{at, ActionKind::kUsbOut, 0, {}};
       a.spacing = 0;
-      for (size_t i = 1; i < w.size(); ++i) {
-        char* end = nullptr;
-        const long v = std::strtol(w[i].c_str(), &end, 16);
-        if (w[i].size() > 2 || *end != '\0' || v < 0 || v > 255) {
-          throw ParseError{"expected a hex byte such as 90 or F8, got '" + w[i] + "'"};
-        }
-        a.bytes.push_back(static_cast<uint8_t>(v));
-      }
+      a.bytes = HexBytes(w, 1);
       Add(a);
     } else if (cmd == "end") {
       Want(w, 3, "end after DURATION");
