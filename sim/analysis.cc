@@ -301,38 +301,19 @@ Analysis Analyze(const RunResult& run) {
       if (act.kind == ActionKind::kMidiIn) in.insert(in.end(), act.bytes.begin(), act.bytes.end());
     }
     a.midi_in_bytes = in.size();
-    std::vector<MidiMessage> in_messages;
+    ThruExpectation thru;
     MidiParser parser;
-    MidiMessage sysex;
-    bool in_has_song_position = false;
     for (uint8_t byte : in) {
       MidiEvent e[2];
       const uint8_t n = parser.Feed(byte, e);
-      for (uint8_t k = 0; k < n; ++k) {
-        switch (e[k].kind) {
-          case MidiEventKind::kRealTime:
-            if (e[k].status != midi::kClock && e[k].status != midi::kStart &&
-                e[k].status != midi::kContinue && e[k].status != midi::kStop) {
-              in_messages.push_back({e[k].status});
-            }
-            break;
-          case MidiEventKind::kMessage: {
-            MidiMessage m = {e[k].status};
-            for (uint8_t d = 0; d < e[k].size; ++d) m.push_back(e[k].data[d]);
-            in_has_song_position = in_has_song_position || e[k].status == midi::kSongPosition;
-            in_messages.push_back(m);
-            break;
-          }
-          case MidiEventKind::kSysExStart: sysex = {0xF0}; break;
-          case MidiEventKind::kSysExData: sysex.push_back(e[k].data[0]); break;
-          case MidiEventKind::kSysExEnd:
-            sysex.push_back(0xF7);
-            // Requests of the settings protocol are answered, not passed through.
-            if (!sysex::IsConfig(sysex.data(), sysex.size())) in_messages.push_back(sysex);
-            break;
-          case MidiEventKind::kNone: break;
-        }
-      }
+      for (uint8_t k = 0; k < n; ++k) thru.Take(e[k]);
+    }
+    // Requests of the settings protocol are answered, not passed through.
+    std::vector<MidiMessage> in_messages;
+    bool in_has_song_position = false;
+    for (const MidiMessage& m : thru.messages()) {
+      in_has_song_position = in_has_song_position || m[0] == midi::kSongPosition;
+      if (!sysex::IsConfig(m.data(), m.size())) in_messages.push_back(m);
     }
     std::vector<uint8_t> out;
     for (const TxByte& b : run.tx) out.push_back(b.byte);

@@ -119,5 +119,28 @@ ThruMatch MatchThru(const std::vector<MidiMessage>& in, const std::vector<MidiMe
   return m;
 }
 
+void ThruExpectation::Take(const MidiEvent& e) {
+  switch (e.kind) {
+    case MidiEventKind::kRealTime:
+      if (e.status != 0xF8 && e.status != 0xFA && e.status != 0xFB && e.status != 0xFC) {
+        messages_.push_back({e.status});
+      }
+      break;
+    case MidiEventKind::kMessage: {
+      MidiMessage m = {e.status};
+      m.insert(m.end(), e.data, e.data + e.size);
+      messages_.push_back(m);
+      break;
+    }
+    case MidiEventKind::kSysExStart: sysex_ = {0xF0}; break;
+    case MidiEventKind::kSysExData: sysex_.push_back(e.data[0]); break;
+    case MidiEventKind::kSysExEnd:
+      sysex_.push_back(0xF7);
+      messages_.push_back(sysex_);
+      break;
+    case MidiEventKind::kNone: break;
+  }
+}
+
 }  // namespace sim
 }  // namespace cv2midi

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/midi_parser.h"
+
 namespace cv2midi {
 namespace sim {
 
@@ -21,6 +23,19 @@ struct MidiReading {
 };
 
 MidiReading ReadStrictly(const std::vector<uint8_t>& stream);
+
+// What a thru path owes downstream for what a MidiParser made of its input: each message
+// whole, in order (status written out, SysEx from F0 to F7), real-time bytes on their own,
+// less F8 FA FB FC, which the converter drops because it is the clock master.
+class ThruExpectation {
+ public:
+  void Take(const MidiEvent& e);
+  const std::vector<MidiMessage>& messages() const { return messages_; }
+
+ private:
+  std::vector<MidiMessage> messages_;
+  MidiMessage sysex_;
+};
 
 // Whether `out` is `in` in order, less whole messages, where a SysEx may also come out as
 // a prefix of itself closed with F7. Real-time bytes and the rest are matched apart, since
