@@ -42,11 +42,19 @@ TEST(ConfigTool, BadArgumentsSayWhatIsWrong) {
   EXPECT_EQ(error, "unknown argument '--colour'");
 }
 
+// A file in the test directory that belongs to the running test alone: ctest runs each
+// test in its own process, in parallel, so shared names would mix their outputs.
+std::string TestFile(const std::string& suffix) {
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return std::string(CV2MIDI_TEST_TMP) + "/" + info->test_suite_name() + "." + info->name() +
+         suffix;
+}
+
 // Runs the tool with the fake amidi first on PATH; returns its exit status and output.
 int RunTool(const std::string& args, std::string* output, const std::string& env = "") {
-  const std::string out_path = std::string(CV2MIDI_TEST_TMP) + "/config-tool.out";
+  const std::string out_path = TestFile(".out");
   const std::string cmd = "PATH='" + std::string(CV2MIDI_FAKE_AMIDI_DIR) + ":'\"$PATH\" " + env +
-                          " FAKE_AMIDI_STATE='" + CV2MIDI_TEST_TMP + "/fake-amidi.state' '" +
+                          " FAKE_AMIDI_STATE='" + TestFile(".state") + "' '" +
                           CV2MIDI_CONFIG_TOOL + "' " + args + " > '" + out_path + "' 2>&1";
   const int status = std::system(cmd.c_str());
   output->clear();
@@ -60,7 +68,7 @@ int RunTool(const std::string& args, std::string* output, const std::string& env
 }
 
 TEST(ConfigTool, SetsAndReadsBackThroughAmidi) {
-  std::remove((std::string(CV2MIDI_TEST_TMP) + "/fake-amidi.state").c_str());
+  std::remove(TestFile(".state").c_str());
   std::string out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --get", &out), 0);
   EXPECT_EQ(out, "ppqn 1, reset-mode trigger, timeout 2, clocks-while-stopped on, auto-start on, "
