@@ -25,6 +25,8 @@ MidiEvent Message(uint8_t status, uint8_t size, uint8_t d0, uint8_t d1) {
 
 }  // namespace
 
+UsbMidiPacket RealTimePacket(uint8_t status) { return Packet(0xF, status, 0, 0); }
+
 uint8_t CodeIndex(uint8_t status, uint8_t data_bytes) {
   if (status >= 0xF8) return 0xF;  // single byte (real-time)
   if (status < 0xF0) return static_cast<uint8_t>(status >> 4);  // channel voice
@@ -42,7 +44,7 @@ uint8_t PacketBytes(uint8_t cin) {
 uint8_t UsbMidiEncoder::Encode(const MidiEvent& e, UsbMidiPacket out[2]) {
   switch (e.kind) {
     case MidiEventKind::kRealTime:
-      out[0] = Packet(0xF, e.status, 0, 0);
+      out[0] = RealTimePacket(e.status);
       return 1;
     case MidiEventKind::kMessage:
       out[0] = Packet(CodeIndex(e.status, e.size), e.status, e.size > 0 ? e.data[0] : 0,

@@ -13,6 +13,10 @@ struct UsbMidiPacket {
   uint8_t b[4];
 };
 
+// A real-time byte (F8-FF) as its packet: CIN 0xF, the byte, two zeros. Needs no state, so
+// a clock can skip the parser and the encoder.
+UsbMidiPacket RealTimePacket(uint8_t status);
+
 // The CIN of a whole message with this status (table 4-1); 0 for SysEx, which takes 4-7.
 uint8_t CodeIndex(uint8_t status, uint8_t data_bytes);
 

@@ -80,6 +80,13 @@ constexpr uint8_t kHostSlots = 24;  // packets waiting for the host: 20 ms of cl
 UsbMidiPacket to_host[kHostSlots];
 uint8_t to_host_head;
 uint8_t to_host_count;
+
+// The slot i places after the head (i <= kHostSlots). Not '%': 24 is no power of two, and
+// a division per packet was 4 % of the CPU at 3000 BPM (profiled under simavr).
+uint8_t HostSlot(uint8_t i) {
+  const uint8_t slot = static_cast<uint8_t>(to_host_head + i);
+  return slot >= kHostSlots ? static_cast<uint8_t>(slot - kHostSlots) : slot;
+}
 uint16_t to_host_dropped;
 ButtonEvent pending_event = ButtonEvent::kNone;
 // A critical item too far away for the alarm yet: the housekeeping arms it in time.
@@ -263,26 +270,35 @@ bool IsClockOrTransport(const MidiEvent& e) {
           e.status == midi::kStop);
 }
 
-// Queues packets for the host. Nothing is queued while no host has configured the device;
-// a host that stops reading makes the queue drop (counted), never the DIN side wait.
+// Queues a packet for the host, or counts it dropped when the queue is full: a host that
+// stops reading makes the queue drop, never the DIN side wait.
+void QueueForHost(const UsbMidiPacket& packet) {
+  if (to_host_count == kHostSlots) {
+    ++to_host_dropped;
+    return;
+  }
+  to_host[HostSlot(to_host_count)] = packet;
+  ++to_host_count;
+}
+
+// Queues a message for the host. Nothing is queued while no host has configured the device.
 void ToHost(const MidiEvent& e, UsbMidiEncoder& encoder) {
   UsbMidiPacket packets[2];
   const uint8_t n = encoder.Encode(e, packets);
   if (!usb_device.configured()) return;
-  for (uint8_t i = 0; i < n; ++i) {
-    if (to_host_count == kHostSlots) {
-      ++to_host_dropped;
-      continue;
-    }
-    to_host[(to_host_head + to_host_count) % kHostSlots] = packets[i];
-    ++to_host_count;
-  }
+  for (uint8_t i = 0; i < n; ++i) QueueForHost(packets[i]);
 }
 
-// The engine's clocks and transport, as they went on the wire, to the host.
+// The engine's clocks and transport, as they went on the wire, to the host. A real-time
+// byte is its own packet and leaves the parser's state alone, so clocks skip the parser
+// (at 3000 BPM the parser and encoder were a quarter of the USB cost).
 __attribute__((noinline)) void PassEngineBytesToHost() {
   uint8_t byte;
   while (engine.TakeWireByte(&byte)) {
+    if (byte >= midi::kClock) {
+      if (usb_device.configured()) QueueForHost(RealTimePacket(byte));
+      continue;
+    }
     MidiEvent events[2];
     const uint8_t n = engine_bytes.Feed(byte, events);
     for (uint8_t i = 0; i < n; ++i) ToHost(events[i], engine_encoder);
@@ -295,12 +311,12 @@ __attribute__((noinline)) void FlushToHost() {
     uint8_t data[usb::kBulkSize];
     uint8_t n = 0;
     while (n < usb::kBulkSize / 4 && n < to_host_count) {
-      const UsbMidiPacket& p = to_host[(to_host_head + n) % kHostSlots];
+      const UsbMidiPacket& p = to_host[HostSlot(n)];
       for (uint8_t k = 0; k < 4; ++k) data[n * 4 + k] = p.b[k];
       ++n;
     }
     if (!usb_device.SendIn(data, static_cast<uint8_t>(n * 4))) return;
-    to_host_head = static_cast<uint8_t>((to_host_head + n) % kHostSlots);
+    to_host_head = HostSlot(n);
     to_host_count = static_cast<uint8_t>(to_host_count - n);
   }
 }

@@ -56,6 +56,22 @@ TEST(UsbMidiPacket, EachMessageHasItsCodeIndexNumber) {
   }
 }
 
+// The firmware sends its clocks to the host as RealTimePacket, past the parser: that must be
+// the very packet the parser and encoder make, inside a message or outside one, and must
+// leave the message around it whole.
+TEST(UsbMidiPacket, RealTimePacketIsWhatTheEncoderMakes) {
+  for (int status = 0xF8; status <= 0xFF; ++status) {
+    if (status == 0xF9 || status == 0xFD) continue;  // undefined real-time bytes
+    const uint8_t rt = static_cast<uint8_t>(status);
+    const UsbMidiPacket fast = RealTimePacket(rt);
+    EXPECT_EQ(Flatten({fast}), Flatten(Encode({rt}))) << std::hex << status;
+    // Song Position with the real-time byte between its data bytes, as the engine may send.
+    EXPECT_EQ(Flatten(Encode({0xF2, 12, rt, 0})),
+              (std::vector<uint8_t>{fast.b[0], fast.b[1], fast.b[2], fast.b[3], 0x03, 0xF2, 12, 0}))
+        << std::hex << status;
+  }
+}
+
 TEST(UsbMidiPacket, RunningStatusBecomesWholePackets) {
   EXPECT_EQ(Flatten(Encode({0x90, 1, 2, 3, 4})),
             (std::vector<uint8_t>{0x09, 0x90, 1, 2, 0x09, 0x90, 3, 4}));
