@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/analysis.h"
+#include "sim/profile.h"
 #include "sim/report.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
@@ -14,12 +15,14 @@
 namespace {
 
 void Usage() {
-  std::cerr << "usage: cv2midi-sim [--elf FILE] [--out DIR] [--no-trace] [--dump] SCENARIO\n"
+  std::cerr << "usage: cv2midi-sim [--elf FILE] [--out DIR] [--no-trace] [--dump] [--profile]"
+               " SCENARIO\n"
                "  SCENARIO  a scenario file (see sim/scenarios/README.md)\n"
                "  --elf     the firmware image (default: the one this build made)\n"
                "  --out     where the .vcd, .gtkw and .png go (default: build/sim-out)\n"
                "  --no-trace  skip the VCD and the plot\n"
-               "  --dump    list every clock edge and every byte written to UDR1, by cycle\n";
+               "  --dump    list every clock edge and every byte written to UDR1, by cycle\n"
+               "  --profile  after the report, the functions the awake cycles went to\n";
 }
 
 }  // namespace
@@ -40,6 +43,8 @@ int main(int argc, char** argv) {
       trace = false;
     } else if (arg == "--dump") {
       dump = true;
+    } else if (arg == "--profile") {
+      options.profile = true;
     } else if (arg == "-h" || arg == "--help") {
       Usage();
       return 0;
@@ -70,6 +75,11 @@ int main(int argc, char** argv) {
     }
     options.vcd = base + ".vcd";
   }
+  std::vector<FunctionSymbol> symbols;
+  if (options.profile && !ReadFunctionSymbols(options.elf, &symbols, &error)) {
+    std::cerr << "cv2midi-sim: " << error << "\n";
+    return 2;
+  }
   RunResult run;
   if (!RunScenario(scenario, options, &run, &error)) {
     std::cerr << "cv2midi-sim: " << error << "\n";
@@ -88,6 +98,10 @@ int main(int argc, char** argv) {
   }
   const Analysis analysis = Analyze(run);
   PrintReport(run, analysis, std::cout);
+  if (options.profile) {
+    std::cout << "\n";
+    PrintProfile(SumByFunction(run.word_cycles, symbols), run.cycles, 20, std::cout);
+  }
   if (trace) {
     std::string note;
     WriteGtkwSave(base + ".gtkw", options.vcd);

@@ -49,6 +49,7 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
     EncodeSettings(scenario.settings, eeprom.data());
   }
   if (!teensy.Load(options.elf, eeprom, error)) return false;
+  if (options.profile) teensy.CountCyclesPerInstruction();
   if (!options.vcd.empty() && !teensy.TraceTo(options.vcd)) {
     *error = "cannot write the trace " + options.vcd;
     return false;
@@ -131,6 +132,7 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
   result->crashed = teensy.crashed();
   if (host) result->usb = host->report();
   result->eeprom = teensy.ReadEeprom(kSettingsBytes);
+  result->word_cycles = teensy.word_cycles();
   result->wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return true;

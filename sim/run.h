@@ -33,12 +33,14 @@ struct RunResult {
   double wall_seconds = 0;
   UsbHostReport usb;  // empty when the scenario has no host
   std::vector<uint8_t> eeprom;  // the settings block's bytes at the end of the run
+  std::vector<uint64_t> word_cycles;  // awake cycles per instruction word, if profiled
 };
 
 struct RunOptions {
   std::string elf;
   std::string vcd;  // empty: no trace
   std::vector<uint8_t> eeprom;  // if not empty: boot with this EEPROM (a power cycle)
+  bool profile = false;  // count awake cycles per instruction (RunResult::word_cycles)
 };
 
 bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult* result,

@@ -178,10 +178,19 @@ uint64_t Teensy::Pump(avr_t* avr, uint64_t /*when*/, void* param) {
   return self->pump_at_;
 }
 
+void Teensy::CountCyclesPerInstruction() { word_cycles_.assign((avr_->flashend + 1) / 2, 0); }
+
 void Teensy::RunUntil(uint64_t cycle) {
   At(cycle, [] {});
   while (avr_->cycle < cycle) {
+    // Each avr_run is one instruction, or one stretch of sleep (which OnSleep counts).
+    const uint32_t pc = avr_->pc;
+    const uint64_t cycle_before = avr_->cycle;
+    const uint64_t sleep_before = sleep_cycles_;
     const int state = avr_run(avr_);
+    if (!word_cycles_.empty() && pc / 2 < word_cycles_.size()) {
+      word_cycles_[pc / 2] += (avr_->cycle - cycle_before) - (sleep_cycles_ - sleep_before);
+    }
     if (state == cpu_Done || state == cpu_Crashed) break;
   }
 }
