@@ -5,13 +5,19 @@
 
 namespace cv2midi {
 
+// Wraps by subtraction, not '%': the capacity is a run-time value, and on the AVR each '%'
+// was a 16-bit division, a tenth of the CPU under a dense merge (profiled under simavr).
+// head_ < capacity_ and size_ <= capacity_, so one subtraction is always enough.
 void Merger::Put(uint8_t byte) {
-  fifo_[(head_ + size_) % capacity_] = byte;
+  uint16_t slot = static_cast<uint16_t>(head_ + size_);
+  if (slot >= capacity_) slot = static_cast<uint16_t>(slot - capacity_);
+  fifo_[slot] = byte;
   ++size_;
 }
 
 void Merger::Pop() {
-  head_ = static_cast<uint16_t>((head_ + 1) % capacity_);
+  head_ = static_cast<uint16_t>(head_ + 1);
+  if (head_ == capacity_) head_ = 0;
   --size_;
 }
 
