@@ -40,8 +40,9 @@ using ClockIn = Gpio<PortD, 4>;  // ICP1  22  inverting stage: low while the jac
 using ResetIn = Gpio<PortD, 0>;  // INT0   5  inverting stage: low while the jack is high
 using ButtonIn = Gpio<PortB, 0>; // PB0    0  to GND, internal pull-up, low = pressed
 using LedOut = Gpio<PortD, 6>;   // PD6   11  on-board LED, high = on
-using MidiOut = Gpio<PortD, 3>;  // TXD1   8  USART1 31250 8N1
-using MidiIn = Gpio<PortD, 2>;   // RXD1   7  optocoupler, idle high
+using MidiOut = Gpio<PortB, 5>;  // OC1A  14  Timer1 compare drives each bit edge, 8N1, idle high
+using MidiIn = Gpio<PortD, 2>;   // RXD1   7  optocoupler, idle high; USART1 only receives
+// PD3 / TXD1 (Teensy pin 8) is unused: the USART would start each frame up to 32 us late.
 
 }  // namespace hal
 }  // namespace cv2midi

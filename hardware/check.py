@@ -137,6 +137,8 @@ def self_test(board_text, nets):
         "ButtonIn and LedOut swapped": board_text.replace("using ButtonIn", "using TmpX")
         .replace("using LedOut", "using ButtonIn").replace("using TmpX", "using LedOut"),
         "MidiIn removed": re.sub(r"^using MidiIn.*$", "", board_text, flags=re.M),
+        "MidiOut back on the old wiring, PD3 / TXD1, Teensy pin 8": re.sub(
+            r"Gpio<PortB, 5>;(\s*//\s*)OC1A\s+14", r"Gpio<PortD, 3>;\g<1>TXD1   8", board_text),
         "no Gpio lines": "",
     }
     for what, mutated in mutations.items():

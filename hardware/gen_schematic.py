@@ -164,7 +164,7 @@ part("#FLG3", "PWR_FLAG", "PWR_FLAG", "", 80, 50 + 7 * ROW, {"1": "GND"}, bom=Fa
 input_stage(1, "J1", 125, 50, "CLOCK_IN", "CLOCK")
 input_stage(4, "J2", 125, 135, "RESET_IN", "RESET/RUN")
 
-# MIDI out (MIDI 1.0 electrical specification, 5 V): +5V through 220R to pin 4, TX
+# MIDI out (MIDI 1.0 electrical specification, 5 V): +5V through 220R to pin 4, OC1A (PB5)
 # through 220R to pin 5, pin 2 to ground (shield).
 part("J3", "DIN5", "MIDI OUT (DIN-5, female)", "DIN-5 180 panel", 40, 170,
      {"1": None, "2": "GND", "3": None, "4": "DIN_OUT_PIN4", "5": "DIN_OUT_PIN5"})
@@ -188,7 +188,7 @@ part("D3", "LED", "panel LED (3 mm)", "LED 3 mm", 220, 50 + 2 * ROW, {"2": "LED_
 
 # The Teensy 2.0: which pin does what comes from hal/board.h (see check.py).
 TEENSY_NETS = {"VCC": "+5V", "GND": "GND", "AREF": None,
-               "22": "CLOCK_IN", "5": "RESET_IN", "0": "BUTTON_IN", "11": "LED_OUT", "8": "MIDI_OUT",
+               "22": "CLOCK_IN", "5": "RESET_IN", "0": "BUTTON_IN", "11": "LED_OUT", "14": "MIDI_OUT",
                "7": "MIDI_IN"}
 for number, _ in TEENSY_PINS:
     TEENSY_NETS.setdefault(number, None)
@@ -225,7 +225,7 @@ NOTES = [
     (100, 40, 1.27, "Inverting NPN stages: threshold about 1.9 V,"),
     (100, 43, 1.27, "safe to +/-12 V, the MCU pin is high at rest"),
     (15, 155, 2.0, "MIDI OUT"),
-    (15, 160, 1.27, "MIDI 1.0 electrical specification, 5 V: pin 4 from +5 V, pin 5 from TXD1"),
+    (15, 160, 1.27, "MIDI 1.0 electrical specification, 5 V: pin 4 from +5 V, pin 5 from PB5 / OC1A (Teensy pin 14)"),
     (15, 220, 2.0, "MIDI IN"),
     (15, 225, 1.27, "6N138 optocoupler, 220R in series, reverse diode; DIN pin 2 left open"),
     (195, 35, 2.0, "PANEL"),
@@ -236,6 +236,8 @@ NOTES = [
     (300, 180, 1.5, "Cut the Teensy's VUSB-VCC pads: the rack powers the module"),
     (300, 185, 1.5, "and USB must never back-feed the +5 V rail."),
     (300, 192, 1.5, "Unused Teensy pins are marked no-connect."),
+    (300, 199, 1.5, "MIDI OUT leaves on pin 14 (PB5 / OC1A): Timer1 puts every bit edge"),
+    (300, 204, 1.5, "on its cycle. Built with R9 on pin 8 (PD3 / TXD1)? Move that wire to 14."),
 ]
 
 
@@ -289,7 +291,10 @@ def project():
 
 
 BOM_NOTES = {  # by value: what a builder should know when buying
-    "Teensy 2.0": "PJRC Teensy 2.0 (ATmega32U4, 5 V); cut the VUSB-VCC pads",
+    "Teensy 2.0": "PJRC Teensy 2.0 (ATmega32U4, 5 V); cut the VUSB-VCC pads; MIDI OUT from pin 14 (PB5 / OC1A)",
+    "220": ("R8: +5 V to MIDI OUT pin 4. R9: Teensy pin 14 (PB5 / OC1A) to MIDI OUT pin 5; Timer1 puts every "
+            "bit edge on its exact cycle, where the USART on pin 8 (PD3 / TXD1) starts frames on its own bit "
+            "clock, 0-32 us late. Built with R9 on pin 8? Move it to pin 14. R10: MIDI IN pin 4 to the 6N138"),
     "78L05": "5 V, 100 mA regulator; pin 1 OUT, 2 GND, 3 IN",
     "1N5817": "Schottky, reverse-polarity protection on +12 V",
     "1N4148": "input clamps (D1 D2) and MIDI IN reverse diode (D4)",
