@@ -40,20 +40,19 @@ void ClockEngine::Init(const EngineSettings& settings) {
   Refresh();
 }
 
-ClockEngine::FastEdge ClockEngine::fast_edge() const {
+ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
   FastEdge f{0, 0, edge_byte_};
   const uint32_t l = settings_.latency_ticks;
-  f.from = line_free_ - l;
+  f.from = line_free - l;
   if (clock_present_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
   const Source next = next_source_;
-  const uint32_t due = next_due_;
   if (next == Source::kBurst) {
     f.byte = 0;
   } else if (next == Source::kNone) {
     f.until = f.from + 0x7FFFFFFFUL;
   } else {
     // Whatever is due next, a byte or a silence, must come after the edge's byte ends.
-    f.until = due - l - kByteTicks;
+    f.until = next_due_ - l - kByteTicks;
     if (!Before(f.from, f.until)) f.byte = 0;
   }
   return f;
@@ -79,17 +78,20 @@ bool ClockEngine::OnEdge(uint32_t t) {
   const uint8_t owed = sub_.remaining();
   sub_.Cancel();
   const bool burst_was_empty = burst_.empty();
-  while (!soon_.empty()) {
+  // A pending Stop goes first; a Song Position keeps waiting for room between messages
+  // (it must not ride a burst into a merged message), and so does the Continue after it.
+  while (!soon_.empty() && soon_.front() >= midi::kClock) {
     burst_.Push(soon_.front(), 1);
     soon_.PopOne();
   }
+  const bool song_position_waits = !soon_.empty();
   if (owed != 0) {
     burst_.Push(midi::kClock, owed);
     ++stats_.bursts;
     stats_.owed_clocks += owed;
   }
 
-  if (!running_ && arm_ != Arm::kNone) {
+  if (!running_ && arm_ != Arm::kNone && !(arm_ == Arm::kContinue && song_position_waits)) {
     const uint8_t byte = arm_ == Arm::kStart ? midi::kStart : midi::kContinue;
     if (burst_.Push(byte, 1)) {
       running_ = true;
@@ -171,44 +173,44 @@ void ClockEngine::OnResetJack(bool high) {
 }
 
 void ClockEngine::Poll(uint32_t now) {
-  // Stamps in the past stay within 2^31 ticks of now, or they would read as future.
-  if (Before(line_free_, now)) {
-    line_free_ = now;
-    Refresh();
-  }
   if (has_edge_ && !clock_present_ && !silence_long_ &&
       now - last_edge_ > kMaxInterval) {
     silence_long_ = true;
   }
 }
 
-ClockEngine::Source ClockEngine::Select(uint32_t* due, uint8_t* byte) const {
+ClockEngine::Source ClockEngine::Select(uint32_t* due, uint8_t* byte, bool* sends) const {
+  *sends = true;
   if (!burst_.empty()) {
-    *due = Later(burst_start_, line_free_);
+    *due = burst_start_;
     *byte = burst_.front();
     return Source::kBurst;
   }
   if (!sub_.done()) {
-    *due = Later(sub_.due(), line_free_);
+    *due = sub_.due();
     *byte = midi::kClock;
     return Source::kSubdivision;
   }
   if (timeout_armed_) {
-    *byte = running_ ? midi::kStop : 0;
-    *due = *byte != 0 ? Later(timeout_at_, line_free_) : timeout_at_;
+    *sends = running_;
+    *byte = midi::kStop;
+    *due = timeout_at_;
     return Source::kTimeout;
   }
+  *byte = 0;
+  *sends = false;
   return Source::kNone;
 }
 
-bool ClockEngine::PeekCritical(uint32_t* due, uint8_t* byte) const {
+bool ClockEngine::PeekCritical(uint32_t* due, uint8_t* byte, bool* sends) const {
   *due = next_due_;
   *byte = next_byte_;
+  *sends = next_sends_;
   return next_source_ != Source::kNone;
 }
 
-void ClockEngine::CriticalSent(uint32_t at) {
-  const uint8_t byte = next_byte_;
+void ClockEngine::CriticalSent() {
+  const bool sends = next_sends_;
   switch (next_source_) {
     case Source::kBurst:
       burst_.PopOne();
@@ -218,28 +220,21 @@ void ClockEngine::CriticalSent(uint32_t at) {
       break;
     case Source::kTimeout:
       timeout_armed_ = false;
-      if (byte != 0) running_ = false;
+      if (sends) running_ = false;
       OnSilence();
       break;
     case Source::kNone:
       return;
   }
-  if (byte != 0) {
-    OnWire(byte);
-    line_free_ = at + kByteTicks;
-  }
+  if (sends) OnWire(next_byte_);
   Refresh();
-}
-
-bool ClockEngine::LineHasRoom(uint32_t now) const {
-  return !Before(now, line_free_) && Quiet(now, kRoomTicks);
 }
 
 bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
   const uint32_t end = now + window;
   const Source next = next_source_;
   if (next == Source::kBurst) return false;
-  if (next != Source::kNone && next_byte_ != 0 && Before(next_due_, end)) return false;
+  if (next != Source::kNone && next_sends_ && Before(next_due_, end)) return false;
   if (clock_present_) {
     // The next edge is expected one interval after the last, give or take its jitter.
     uint32_t guard = divisor_ >> 4;
@@ -250,22 +245,9 @@ bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
   return true;
 }
 
-void ClockEngine::ExternalSent(uint32_t at) {
-  line_free_ = at + kByteTicks;
-  Refresh();
-}
-
-bool ClockEngine::PopSoon(uint32_t now, uint8_t* byte) {
-  if (soon_.empty() || !LineHasRoom(now)) return false;
-  *byte = soon_.front();
-  TakeSoon(now);
-  return true;
-}
-
-void ClockEngine::TakeSoon(uint32_t at) {
+void ClockEngine::SoonSent() {
   OnWire(soon_.front());
   soon_.PopOne();
-  line_free_ = at + kByteTicks;
   Refresh();
 }
 
@@ -285,21 +267,7 @@ void ClockEngine::PushSoon(uint8_t byte) {
   if (!soon_.Push(byte, 1)) ++stats_.transport_dropped;
 }
 
-bool ClockEngine::TakeWireByte(uint8_t* byte) {
-  if (wire_count_ == 0) return false;
-  *byte = wire_log_[wire_head_];
-  wire_head_ = static_cast<uint8_t>((wire_head_ + 1) % sizeof(wire_log_));
-  --wire_count_;
-  return true;
-}
-
 void ClockEngine::OnWire(uint8_t byte) {
-  if (wire_count_ == sizeof(wire_log_)) {
-    ++wire_log_lost_;
-  } else {
-    wire_log_[(wire_head_ + wire_count_) % sizeof(wire_log_)] = byte;
-    ++wire_count_;
-  }
   switch (byte) {
     case midi::kClock:
       ++stats_.clocks;
@@ -340,14 +308,14 @@ void ClockEngine::OnSilence() {
 // The next critical item, and what the next accepted edge writes first, kept ready so the
 // capture interrupt can send that before any bookkeeping.
 void ClockEngine::Refresh() {
-  next_source_ = Select(&next_due_, &next_byte_);
+  next_source_ = Select(&next_due_, &next_byte_, &next_sends_);
   if (!burst_.empty()) {
     edge_byte_ = burst_.front();
-  } else if (!soon_.empty()) {
+  } else if (!soon_.empty() && soon_.front() >= midi::kClock) {
     edge_byte_ = soon_.front();
   } else if (!sub_.done()) {
     edge_byte_ = midi::kClock;
-  } else if (!running_ && arm_ != Arm::kNone) {
+  } else if (!running_ && arm_ != Arm::kNone && !(arm_ == Arm::kContinue && !soon_.empty())) {
     edge_byte_ = arm_ == Arm::kStart ? midi::kStart : midi::kContinue;
   } else if (clocks_flow()) {
     edge_byte_ = midi::kClock;

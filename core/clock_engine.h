@@ -8,6 +8,7 @@
 
 #include "core/button.h"
 #include "core/byte_runs.h"
+#include "core/midi.h"
 #include "core/subdivider.h"
 #include "core/ticks.h"
 
@@ -22,7 +23,7 @@ struct EngineSettings {
   bool auto_start = true;            // the first edge after silence sends Start
   ResetMode reset_mode = ResetMode::kTrigger;
   uint32_t glitch_ticks = kTicksPerMs;  // edges closer than this to the last one are ignored
-  uint32_t latency_ticks = 128;         // L: edge to first byte, constant
+  uint32_t latency_ticks = 512;         // L: edge to first start bit, constant
 };
 
 struct EngineStats {
@@ -41,8 +42,6 @@ class ClockEngine {
   static constexpr uint32_t kMaxInterval = 60UL * kTicksPerSecond;
   // A Stop never lies further out than this, so every stamp difference fits in 31 bits.
   static constexpr uint32_t kMaxTimeout = 0x7FFFFFFFUL;
-  // Room a byte sent between clocks needs: simavr's 352 us frame plus a margin.
-  static constexpr uint32_t kRoomTicks = 5632 + 256;
   // The timeout's grace past its multiple of the interval.
   static constexpr uint32_t kMaxGraceTicks = kTicksPerMs / 2;
   // How long the LED blinks on a beat while stopped.
@@ -53,18 +52,18 @@ class ClockEngine {
 
   // --- Inputs. The firmware calls these with interrupts off. ---
 
-  // Edges captured at t in [from, until) send `byte` first, at t + L, with the line free
-  // and nothing else due before that byte ends: the capture interrupt may write it before
-  // any bookkeeping. byte 0: no such edge now.
+  // Edges captured at t in [from, until) send `byte` first, at t + L, with nothing else due
+  // before that byte ends, given that the line is free from `line_free` on: the capture
+  // interrupt may book it before any bookkeeping. byte 0: no such edge now.
   struct FastEdge {
     uint32_t from;
     uint32_t until;
     uint8_t byte;
   };
-  FastEdge fast_edge() const;
+  FastEdge fast_edge(uint32_t line_free) const;
 
   // An edge captured at `t`. Returns false when it is rejected as a glitch. A caller that
-  // wrote fast_edge().byte at t + L says so next with CriticalSent(t + L).
+  // booked fast_edge().byte at t + L says so next with CriticalSent().
   bool OnEdge(uint32_t t);
 
   void OnButton(ButtonEvent event);
@@ -75,34 +74,24 @@ class ClockEngine {
 
   // --- Outputs. ---
 
-  // The next time-critical byte and the tick it is due (byte 0: an event that sends nothing
-  // but must happen at that tick, e.g. the end of a silence while stopped).
-  bool PeekCritical(uint32_t* due, uint8_t* byte) const;
-  // The byte PeekCritical named went out at `at`.
-  void CriticalSent(uint32_t at);
+  // The next time-critical item and the tick it is due: a byte to book at `due` (or where
+  // the line frees after it), or, when `sends` is false, an event that sends nothing but
+  // must happen at that tick (the end of a silence while stopped).
+  bool PeekCritical(uint32_t* due, uint8_t* byte, bool* sends) const;
+  // The item PeekCritical named is booked on the wire (or, sending nothing, has happened).
+  void CriticalSent();
 
-  // A transport byte that is not tied to an edge (Stop from the button, Song Position),
-  // if one waits and the line has room for it at `now`. It counts as sent at `now`.
-  bool PopSoon(uint32_t now, uint8_t* byte);
-  // The caller wrote soon_front() at `at` (having checked LineHasRoom): it is sent.
-  void TakeSoon(uint32_t at);
-  // True when a byte written at `now` ends before the next clock is due or an edge is expected.
-  bool LineHasRoom(uint32_t now) const;
-  // A byte that is not the engine's (merged MIDI in) went on the line at `at`.
-  void ExternalSent(uint32_t at);
-  // The transport byte PopSoon would send next; only when soon_pending().
+  // Transport bytes not tied to an edge (Stop from the button, Song Position) wait for the
+  // line to have room; soon_front() is the next, soon_message() how many bytes its message
+  // has. SoonSent: the front byte is booked on the wire.
+  bool soon_pending() const { return !soon_.empty(); }
   uint8_t soon_front() const { return soon_.front(); }
+  uint8_t soon_message() const { return soon_.front() == midi::kSongPosition ? 3 : 1; }
+  void SoonSent();
   // True when nothing time-critical (a due byte, an expected edge) falls in [now, now + window).
   bool Quiet(uint32_t now, uint32_t window) const;
 
   bool Led(uint32_t now) const;
-  // Every byte the engine put on the wire, in order, for USB to pass on (holds 16; a byte
-  // not taken by then is lost to USB only, and counted).
-  bool TakeWireByte(uint8_t* byte);
-  bool wire_log_pending() const { return wire_count_ != 0; }
-  uint16_t wire_log_lost() const { return wire_log_lost_; }
-  // Transport bytes wait for room on the line.
-  bool soon_pending() const { return !soon_.empty(); }
 
   // --- Observers. ---
   uint8_t clocks_per_pulse() const { return n_; }
@@ -111,7 +100,6 @@ class ClockEngine {
   bool wire_running() const { return wire_running_; }
   uint32_t position() const { return position_; }
   uint32_t interval() const { return divisor_; }
-  uint32_t line_free() const { return line_free_; }
   uint32_t latency() const { return settings_.latency_ticks; }
   uint32_t glitch_ticks() const { return glitch_ticks_; }
   const EngineSettings& settings() const { return settings_; }
@@ -121,7 +109,7 @@ class ClockEngine {
   enum class Arm : uint8_t { kNone, kStart, kContinue };
   enum class Source : uint8_t { kNone, kBurst, kSubdivision, kTimeout };
 
-  Source Select(uint32_t* due, uint8_t* byte) const;
+  Source Select(uint32_t* due, uint8_t* byte, bool* sends) const;
   // Recomputes the cached next critical item and the next edge's first byte; every method
   // that changes the schedule ends with it.
   void Refresh();
@@ -160,16 +148,11 @@ class ClockEngine {
   bool timeout_armed_ = false;
   uint32_t timeout_at_ = 0;
   ByteRuns soon_;
-  uint32_t line_free_ = 0;
   uint8_t edge_byte_ = 0;
   Source next_source_ = Source::kNone;
   uint32_t next_due_ = 0;
   uint8_t next_byte_ = 0;
-
-  uint8_t wire_log_[16] = {};
-  uint8_t wire_head_ = 0;
-  uint8_t wire_count_ = 0;
-  uint16_t wire_log_lost_ = 0;
+  bool next_sends_ = false;
 
   // The wire as slaves see it.
   bool wire_running_ = false;

@@ -1,4 +1,5 @@
-// USART1 for MIDI: 31250 baud 8N1 (UBRR1 = 31 at 16 MHz, exact).
+// USART1 receives MIDI IN: 31250 baud 8N1 (UBRR1 = 31 at 16 MHz, exact). It sends nothing:
+// MIDI OUT is the timer-driven transmitter (midi_tx.h).
 #ifndef CV2MIDI_HAL_UART_H_
 #define CV2MIDI_HAL_UART_H_
 
@@ -11,7 +12,7 @@ inline void InitMidiUart() {
   UBRR1 = 31;
   UCSR1A = 0;
   UCSR1C = _BV(UCSZ11) | _BV(UCSZ10);
-  UCSR1B = _BV(TXEN1) | _BV(RXEN1) | _BV(RXCIE1);
+  UCSR1B = _BV(RXEN1) | _BV(RXCIE1);
 }
 
 inline uint8_t MidiUartRead() { return UDR1; }

@@ -1,6 +1,8 @@
 // Scenario playback; see run.h.
 #include "sim/run.h"
 
+#include "sim/wire.h"
+
 #include <chrono>
 #include <memory>
 
@@ -122,7 +124,11 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
     }
   }
   teensy.RunUntil(scenario.end);
-  result->tx = teensy.tx();
+  result->midi_out = teensy.midi_out();
+  WireDecode wire = DecodeWire(result->midi_out);
+  result->tx = std::move(wire.bytes);
+  result->wire_faults = std::move(wire.faults);
+  result->uart_writes = teensy.uart_writes();
   result->led = teensy.led();
   result->cycles = teensy.cycle();
   result->sleep_cycles = teensy.sleep_cycles();

@@ -10,6 +10,7 @@
 #include "sim/scenario.h"
 #include "sim/teensy.h"
 #include "sim/usb_host.h"
+#include "sim/wire.h"
 
 namespace cv2midi {
 namespace sim {
@@ -22,7 +23,10 @@ struct Edge {
 struct RunResult {
   Scenario scenario;
   std::vector<Edge> edges;  // every rising edge of the clock jack
-  std::vector<TxByte> tx;
+  std::vector<TxByte> tx;               // the bytes the MIDI OUT pin carried, as decoded
+  std::vector<PinChange> midi_out;      // that pin's level changes, exact cycles
+  std::vector<WireFault> wire_faults;   // framing errors, changes off the bit grid
+  size_t uart_writes = 0;               // bytes written to UDR1 (must be none)
   std::vector<PinChange> led;
   uint64_t cycles = 0;
   uint64_t sleep_cycles = 0;

@@ -93,6 +93,7 @@ bool Teensy::Load(const std::string& elf_path, const std::vector<uint8_t>& eepro
   avr_irq_register_notify(avr_io_getirq(avr_, AVR_IOCTL_UART_GETIRQ('1'), UART_IRQ_OUTPUT),
                           &Teensy::OnTx, this);
   avr_irq_register_notify(PortPin(avr_, 'D', 6), &Teensy::OnLed, this);
+  avr_irq_register_notify(PortPin(avr_, 'B', 5), &Teensy::OnMidiOut, this);
 
   // Idle levels: jacks low (pins high through the inverting stage), button up, MIDI idle.
   Drive('D', 4, true);
@@ -227,12 +228,37 @@ void Teensy::OnSleep(avr_t* avr, uint64_t cycles) {
 
 void Teensy::OnTx(avr_irq_t* /*irq*/, uint32_t value, void* param) {
   Teensy* self = static_cast<Teensy*>(param);
-  self->tx_.push_back(TxByte{self->avr_->cycle, static_cast<uint8_t>(value)});
+  ++self->uart_writes_;
   if (self->trace_ != nullptr) {
     self->trace_->strobe = !self->trace_->strobe;
     avr_raise_irq(&self->trace_->tx_irqs[0], value & 0xFF);
     avr_raise_irq(&self->trace_->tx_irqs[1], self->trace_->strobe ? 1 : 0);
   }
+}
+
+// TCNT1 as the firmware would read it now, through simavr's own read hook for the register
+// (it rebuilds the count from the cycle; it has no side effects).
+uint16_t Teensy::ReadTimer1() {
+  constexpr avr_io_addr_t kTcnt1L = 0x84, kTcnt1H = 0x85;  // 32U4 datasheet 31 (register summary)
+  avr_io_addr_t io = AVR_DATA_TO_IO(kTcnt1L);
+  if (avr_->io[io].r.c != nullptr) avr_->io[io].r.c(avr_, kTcnt1L, avr_->io[io].r.param);
+  return static_cast<uint16_t>(avr_->data[kTcnt1L] | (avr_->data[kTcnt1H] << 8));
+}
+
+void Teensy::OnMidiOut(avr_irq_t* /*irq*/, uint32_t value, void* param) {
+  Teensy* self = static_cast<Teensy*>(param);
+  const bool level = (value & 1) != 0;
+  const bool last = self->midi_out_.empty() ? true : self->midi_out_.back().level;
+  if (level == last) return;
+  // The pin reaches us between instructions, 0-1 cycle after the compare moved it (exactly
+  // 1 after sleep). The compare moved it as TCNT1 became OCR1A + 1 (SIMAVR.md).
+  constexpr avr_io_addr_t kOcr1AL = 0x88, kOcr1AH = 0x89;
+  const uint16_t ocr = static_cast<uint16_t>(self->avr_->data[kOcr1AL] |
+                                             (self->avr_->data[kOcr1AH] << 8));
+  const uint16_t since = static_cast<uint16_t>(self->ReadTimer1() - ocr - 1);
+  uint64_t cycle = self->avr_->cycle;
+  if (since <= 4) cycle -= since;  // else not a compare change: keep the cycle seen
+  self->midi_out_.push_back(PinChange{cycle, level});
 }
 
 void Teensy::OnLed(avr_irq_t* /*irq*/, uint32_t value, void* param) {

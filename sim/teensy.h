@@ -1,6 +1,7 @@
 // A Teensy 2.0 on libsimavr running the real cv2midi.elf: drives the jacks, button and MIDI
-// in through the pins, and records every byte written to UDR1 with its CPU cycle, the LED,
-// the cycles spent asleep and, on request, a VCD trace.
+// in through the pins, and records every level change of the MIDI OUT pin (PB5) with the
+// exact cycle the compare unit made it, the LED, the cycles spent asleep and, on request,
+// a VCD trace.
 #ifndef CV2MIDI_SIM_TEENSY_H_
 #define CV2MIDI_SIM_TEENSY_H_
 
@@ -22,7 +23,7 @@ constexpr uint64_t kCyclesPerMs = 16000;
 constexpr uint64_t kCyclesPerUs = 16;
 
 struct TxByte {
-  uint64_t cycle;  // the cycle whose instruction wrote UDR1
+  uint64_t cycle;  // the cycle the start bit's falling edge reached the MIDI OUT pin
   uint8_t byte;
 };
 
@@ -67,7 +68,10 @@ class Teensy {
   // The true moment of the last SetClockJack (the instruction boundary simavr raised it on).
   uint64_t last_clock_raise() const { return last_clock_raise_; }
 
-  const std::vector<TxByte>& tx() const { return tx_; }
+  // Every level change of the MIDI OUT pin, from idle high.
+  const std::vector<PinChange>& midi_out() const { return midi_out_; }
+  // Bytes written to UDR1: the USART must not transmit (MIDI OUT is the timer's).
+  size_t uart_writes() const { return uart_writes_; }
   const std::vector<PinChange>& led() const { return led_; }
   uint64_t sleep_cycles() const { return sleep_cycles_; }
   // Deepest the stack went, in bytes, from the pattern the firmware paints at start-up.
@@ -82,6 +86,8 @@ class Teensy {
   static void OnSleep(avr_t* avr, uint64_t cycles);
   static void OnTx(avr_irq_t* irq, uint32_t value, void* param);
   static void OnLed(avr_irq_t* irq, uint32_t value, void* param);
+  static void OnMidiOut(avr_irq_t* irq, uint32_t value, void* param);
+  uint16_t ReadTimer1();
   void Reschedule();
   // Drives an input pin from outside, as the jack circuits do. simavr 1.6 re-drives every
   // input with its pull-up on whenever any bit of the port is written; registering the
@@ -93,7 +99,8 @@ class Teensy {
   Trace* trace_ = nullptr;
   std::multimap<uint64_t, std::function<void()>> actions_;
   uint64_t pump_at_ = 0;
-  std::vector<TxByte> tx_;
+  std::vector<PinChange> midi_out_;
+  size_t uart_writes_ = 0;
   std::vector<PinChange> led_;
   uint64_t sleep_cycles_ = 0;
   std::vector<uint64_t> word_cycles_;  // empty unless CountCyclesPerInstruction

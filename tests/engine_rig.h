@@ -1,6 +1,7 @@
-// Drives a ClockEngine the way the firmware does (critical bytes at their due ticks, 1 ms
-// housekeeping, soon bytes when the line has room), in 64-bit time so long runs cross the
-// 32-bit wrap, and checks the contract from the bytes that come out.
+// Drives a ClockEngine the way the firmware does: the DIN line books its bytes into the
+// wire schedule, a perfect transmitter sends each at its booked tick, housekeeping runs
+// every 1 ms; in 64-bit time so long runs cross the 32-bit wrap. Checks the contract from
+// the bytes that come out.
 #ifndef CV2MIDI_TESTS_ENGINE_RIG_H_
 #define CV2MIDI_TESTS_ENGINE_RIG_H_
 
@@ -10,7 +11,9 @@
 #include <vector>
 
 #include "core/clock_engine.h"
+#include "core/din_line.h"
 #include "core/midi.h"
+#include "core/wire_schedule.h"
 
 namespace cv2midi {
 
@@ -27,53 +30,56 @@ class EngineRig {
     engine.Init(settings);
     now_ = start;
     next_tick_ = start + kTick;
+    wire.Init(static_cast<uint32_t>(start));
+    line.Init(nullptr, nullptr);
   }
 
-  // Runs time forward to `t`, sending what falls due and doing housekeeping each ms.
+  // Runs time forward to `t`, booking what falls due and doing housekeeping each ms.
   void RunUntil(uint64_t t) {
     for (;;) {
-      uint32_t due32;
-      uint8_t byte;
-      uint64_t due = UINT64_MAX;
-      if (engine.PeekCritical(&due32, &byte)) due = Absolute(due32);
-      if (due <= t && due <= next_tick_) {
-        now_ = due > now_ ? due : now_;
-        engine.CriticalSent(static_cast<uint32_t>(now_));
-        if (byte != 0) Record(now_, byte);
-        continue;
-      }
-      if (next_tick_ <= t) {
-        now_ = next_tick_;
+      Service();
+      uint64_t next = next_tick_;
+      if (line.has_critical_wake()) next = Min(next, Absolute(line.critical_wake()));
+      if (line.has_merge_wake()) next = Min(next, Absolute(line.merge_wake()));
+      if (wire.full()) next = Min(next, next_frame_);
+      if (next > t) break;
+      now_ = next > now_ ? next : now_;
+      Retire();
+      if (now_ >= next_tick_) {
         next_tick_ += kTick;
-        Housekeeping();
-        continue;
+        engine.Poll(static_cast<uint32_t>(now_));
+        wire.Poll(static_cast<uint32_t>(now_));
       }
-      break;
     }
     now_ = t;
+    Retire();
   }
 
   // An edge at `t` (absolute). Returns whether the engine accepted it.
   bool Edge(uint64_t t) {
     RunUntil(t);
     const uint32_t t32 = static_cast<uint32_t>(t);
-    const ClockEngine::FastEdge fast = engine.fast_edge();
-    const bool in_window = fast.byte != 0 && !Before(t32, fast.from) && Before(t32, fast.until);
+    const uint32_t at = t32 + engine.latency();
+    const ClockEngine::FastEdge fast = engine.fast_edge(t32 - 1024);
+    // As the capture interrupt decides: the engine's window, nothing booked but not yet
+    // taken, and the frame on the line (if any) over by t + L.
+    const bool in_window = fast.byte != 0 && !Before(t32, fast.from) &&
+                           Before(t32, fast.until) && !wire.pending() &&
+                           !Before(at, wire.FreeAt(t32));
+    if (in_window && fast_path) Book(at, fast.byte);
     const bool accepted = engine.OnEdge(t32);
     if (in_window) {
-      // The firmware's capture interrupt writes this byte at t + L before any bookkeeping;
-      // the engine must agree that it is the next byte, due then.
+      // The engine must agree that the byte booked is its next, due at t + L.
       uint32_t due;
       uint8_t byte;
+      bool sends;
       EXPECT_TRUE(accepted);
-      EXPECT_TRUE(engine.PeekCritical(&due, &byte));
+      EXPECT_TRUE(engine.PeekCritical(&due, &byte, &sends));
+      EXPECT_TRUE(sends);
       EXPECT_EQ(byte, fast.byte);
       EXPECT_LE(Absolute(due), t + engine.latency());
       ++fast_edges;
-      if (fast_path) {
-        engine.CriticalSent(static_cast<uint32_t>(t + engine.latency()));
-        Record(t + engine.latency(), byte);
-      }
+      if (fast_path) engine.CriticalSent();
     }
     if (accepted) edges.push_back(t);
     return accepted;
@@ -96,6 +102,8 @@ class EngineRig {
   }
 
   ClockEngine engine;
+  WireSchedule wire;
+  DinLine line;
   std::vector<Sent> out;
   std::vector<uint64_t> edges;
   uint32_t line_violations = 0;
@@ -103,23 +111,42 @@ class EngineRig {
   bool fast_path = true;     // serve them so, as the firmware does
 
  private:
+  static uint64_t Min(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
   uint64_t Absolute(uint32_t t32) const {
     return now_ + static_cast<int64_t>(TicksUntil(static_cast<uint32_t>(now_), t32));
   }
 
-  void Record(uint64_t at, uint8_t byte) {
-    if (!out.empty() && at < out.back().at + kByteTicks) ++line_violations;
-    out.push_back(Sent{at, byte});
+  void Service() {
+    Retire();
+    DinLine::Booking b;
+    while (line.Next(static_cast<uint32_t>(now_), engine, wire, true, &b)) {
+      if (b.what != DinLine::kSilence) Book(b.at, b.byte);
+      line.Commit(b, &engine);
+    }
   }
 
-  void Housekeeping() {
-    engine.Poll(static_cast<uint32_t>(now_));
-    uint8_t byte;
-    if (engine.PopSoon(static_cast<uint32_t>(now_), &byte)) Record(now_, byte);
+  void Book(uint32_t at, uint8_t byte) {
+    ASSERT_FALSE(wire.full());
+    const uint64_t start = Absolute(wire.Book(at, byte, WireSchedule::kEngine));
+    wire.Take();  // a perfect transmitter takes every frame as soon as it is booked
+    if (!out.empty() && start < out.back().at + kByteTicks) ++line_violations;
+    if (start < now_) ++line_violations;  // booked in the past: it could not go then
+    out.push_back(Sent{start, byte});
+  }
+
+  void Retire() {
+    WireSchedule::Frame f;
+    while (wire.Retire(static_cast<uint32_t>(now_), &f)) {
+    }
+    // When the schedule is full, its oldest frame leaving frees the next slot.
+    next_frame_ = UINT64_MAX;
+    if (wire.full() && !out.empty()) next_frame_ = out[out.size() - WireSchedule::kSlots].at;
   }
 
   uint64_t now_;
   uint64_t next_tick_;
+  uint64_t next_frame_ = UINT64_MAX;
 };
 
 struct IntegrityReport {

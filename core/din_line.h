@@ -1,0 +1,71 @@
+// What goes on the DIN line, and when: the engine's clock and transport bytes at their due
+// ticks, then its Stop and Song Position and the merged messages (DIN in, USB in) where
+// they end before the next clock is due and the next pulse is expected. It decides; the
+// wire schedule holds the bookings; the transmitter sends them.
+#ifndef CV2MIDI_CORE_DIN_LINE_H_
+#define CV2MIDI_CORE_DIN_LINE_H_
+
+#include <stdint.h>
+
+#include "core/clock_engine.h"
+#include "core/merger.h"
+#include "core/wire_schedule.h"
+
+namespace cv2midi {
+
+class DinLine {
+ public:
+  // A clock or transport byte is booked this long before it is due: more than the main
+  // loop's longest pass, so it never books one late.
+  static constexpr uint32_t kHorizon = 8192;
+  // No frame is booked to start sooner than this after now: room to arm the transmitter.
+  static constexpr uint32_t kLead = 256;
+  // A merged or transport byte is booked only when the line frees within this, so a pulse
+  // that comes unexpected waits for at most the frame on the line and this.
+  static constexpr uint32_t kMergeLead = 1024;
+  // A Stop is booked this long before it is due: a pulse later than that comes after the
+  // timeout, and restarts the clock.
+  static constexpr uint32_t kStopNotice = 2 * kLead;
+
+  // kSilence: the end of a silence while stopped, which books nothing but must be acted on.
+  enum What : uint8_t { kCritical, kSoon, kMerged, kSilence };
+  struct Booking {
+    uint32_t at;
+    uint8_t byte;
+    What what;
+    Merger* source;  // kMerged: whose byte
+  };
+
+  // The merged sources: DIN in and USB OUT (either may be null).
+  void Init(Merger* din, Merger* usb);
+
+  // The next byte to book now, given what the schedule holds (or a silence to act on).
+  // `merge_ok` is false while an edge waits to be taken: its burst comes
+  // before any merged byte. When it returns false, wake() says when to look again.
+  bool Next(uint32_t now, const ClockEngine& engine, const WireSchedule& wire, bool merge_ok,
+            Booking* booking);
+  // `booking` is on the schedule: its source moves on.
+  void Commit(const Booking& booking, ClockEngine* engine);
+
+  // When Next next has work, at the latest (a critical byte's booking, or the line freeing
+  // for a merged one); `has_*` false: nothing waits of that kind.
+  bool has_critical_wake() const { return has_critical_wake_; }
+  uint32_t critical_wake() const { return critical_wake_; }
+  bool has_merge_wake() const { return has_merge_wake_; }
+  uint32_t merge_wake() const { return merge_wake_; }
+
+ private:
+  Merger* NextSource() const;
+
+  Merger* sources_[2] = {nullptr, nullptr};
+  Merger* line_source_ = nullptr;  // whose message the wire carries now
+  uint8_t soon_left_ = 0;          // bytes of a transport message still to book back to back
+  bool has_critical_wake_ = false;
+  uint32_t critical_wake_ = 0;
+  bool has_merge_wake_ = false;
+  uint32_t merge_wake_ = 0;
+};
+
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_CORE_DIN_LINE_H_

@@ -1,0 +1,81 @@
+// The one timeline of the DIN line: every frame booked at the tick its start bit leaves,
+// in time order, never overlapping. Sources book; the transmitter takes the head; the main
+// loop retires what has gone out. Only this class knows when the line is busy.
+#ifndef CV2MIDI_CORE_WIRE_SCHEDULE_H_
+#define CV2MIDI_CORE_WIRE_SCHEDULE_H_
+
+#include <stdint.h>
+
+#include "core/ticks.h"
+
+namespace cv2midi {
+
+class WireSchedule {
+ public:
+  static constexpr uint8_t kSlots = 8;  // a power of two: the counters run free
+  // Who booked a frame, for what the main loop does once it is out.
+  enum Tag : uint8_t { kEngine = 0, kMerged = 1 };
+  struct Frame {
+    uint32_t start;
+    uint8_t byte;
+    uint8_t tag;
+  };
+
+  void Init(uint32_t now) {
+    booked_ = taken_ = retired_ = 0;
+    end_ = now;
+  }
+
+  // The first tick from which a new frame may start, given that it is `now`.
+  uint32_t FreeAt(uint32_t now) const { return Before(end_, now) ? now : end_; }
+  // Keeps the end of the last frame within 2^31 ticks of now; call at least every 100 s.
+  void Poll(uint32_t now) {
+    if (Before(end_, now)) end_ = now;
+  }
+
+  bool full() const { return static_cast<uint8_t>(booked_ - retired_) == kSlots; }
+  // Frames booked that the transmitter has not taken yet.
+  bool pending() const { return booked_ != taken_; }
+  bool idle() const { return booked_ == retired_; }
+
+  // Books `byte` at `at`, or where the line frees if that is later, and returns the tick
+  // its start bit leaves. The caller checks !full() and, for the transmitter's sake, that
+  // the start lies less than half a timer period ahead.
+  uint32_t Book(uint32_t at, uint8_t byte, uint8_t tag) {
+    const uint32_t start = Later(at, end_);
+    Frame& f = frames_[booked_ & kMask];
+    f.start = start;
+    f.byte = byte;
+    f.tag = tag;
+    end_ = start + kByteTicks;
+    booked_ = static_cast<uint8_t>(booked_ + 1);
+    return start;
+  }
+
+  // --- The transmitter's side (its interrupt). ---
+  const Frame* Next() const { return pending() ? &frames_[taken_ & kMask] : nullptr; }
+  void Take() { taken_ = static_cast<uint8_t>(taken_ + 1); }
+
+  // A frame the transmitter took whose start bit has left by `now`, oldest first.
+  bool Retire(uint32_t now, Frame* frame) {
+    if (retired_ == taken_) return false;
+    const Frame& f = frames_[retired_ & kMask];
+    if (Before(now, f.start)) return false;
+    *frame = f;
+    retired_ = static_cast<uint8_t>(retired_ + 1);
+    return true;
+  }
+
+ private:
+  static constexpr uint8_t kMask = kSlots - 1;
+  Frame frames_[kSlots] = {};
+  // Free-running counts: booked >= taken >= retired, at most kSlots apart.
+  volatile uint8_t booked_ = 0;
+  volatile uint8_t taken_ = 0;
+  volatile uint8_t retired_ = 0;
+  uint32_t end_ = 0;  // where the last booked frame ends
+};
+
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_CORE_WIRE_SCHEDULE_H_

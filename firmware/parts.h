@@ -1,0 +1,66 @@
+// The main loop's parts and what they share: the engine and the inputs (converter.cc), the
+// DIN line (line.cc), the USB host bridge (host.cc) and the settings (settings_store.cc).
+// Each object is defined in the one part that owns it.
+#ifndef CV2MIDI_FIRMWARE_PARTS_H_
+#define CV2MIDI_FIRMWARE_PARTS_H_
+
+#include <stdint.h>
+#include <util/atomic.h>
+
+#include "core/clock_engine.h"
+#include "core/config_tap.h"
+#include "core/merger.h"
+#include "core/midi_parser.h"
+#include "core/usb_midi_packet.h"
+#include "firmware/converter.h"
+#include "hal/usb.h"
+
+namespace cv2midi {
+namespace firmware {
+
+inline uint32_t AtomicNow() {
+  uint32_t now;
+  ATOMIC_BLOCK(ATOMIC_FORCEON) { now = Now(); }
+  return now;
+}
+
+// converter.cc: the engine. Only the main loop touches it; the interrupts see it only
+// through the fast window, which is withdrawn before the engine changes.
+extern ClockEngine engine;
+inline void WithdrawFastWindow() { shared.fast_byte = 0; }
+
+// line.cc: the DIN line and its merged sources.
+extern Merger din_merger;
+extern Merger usb_merger;
+void InitLine(uint32_t now);
+// Books what is due, arms the transmitter and the wake-ups, publishes the fast window.
+void ServiceLine();
+// The transmitter takes the next frame if it is idle (a frame too far ahead for it).
+void KickLine();
+bool LineBusy();
+
+// host.cc: USB.
+extern hal::UsbDevice usb_device;
+void ToHost(const MidiEvent& e, UsbMidiEncoder& encoder);
+// A byte of the engine's that has gone out on DIN, for the host.
+void EngineByteToHost(uint8_t byte);
+void PassToHost();
+void OnUsbOut(const uint8_t* data, uint8_t size);
+void TakeMidiIn();
+bool MidiInThru();
+
+// settings_store.cc: the settings, their EEPROM copy and the SysEx requests.
+void InitSettings();
+EngineSettings CurrentEngineSettings();
+bool SettingsWaiting();
+void ApplySettings();
+void AnswerRequests(ConfigTap& tap, bool from_host);
+void WriteEepromStep();
+bool EepromDirty();
+uint8_t SettingsPpqn();
+void SaveSetupPpqn(uint8_t ppqn);
+
+}  // namespace firmware
+}  // namespace cv2midi
+
+#endif  // CV2MIDI_FIRMWARE_PARTS_H_

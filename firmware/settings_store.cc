@@ -1,0 +1,104 @@
+// The settings in the firmware: read from EEPROM at power-up, changed by SysEx requests or
+// setup mode, written back one byte at a time, and handed to the engine once no clock is
+// present (a running clock never changes tempo or PPQN under you).
+#include <avr/eeprom.h>
+
+#include "core/settings.h"
+#include "core/sysex_config.h"
+#include "firmware/parts.h"
+#include "hal/eeprom.h"
+
+namespace cv2midi {
+namespace firmware {
+namespace {
+
+// Where the settings block lives in EEPROM.
+constexpr uint16_t kSettingsAddress = 0;
+
+Settings settings;
+SettingsStatus boot_status;
+bool settings_waiting;  // changed; the engine takes them once no clock is present
+uint8_t eeprom_image[kSettingsBytes];
+bool eeprom_dirty;
+bool thru = true;
+// Replies of the settings protocol, parsed back into messages for their port.
+MidiParser reply_parser;
+UsbMidiEncoder reply_encoder;
+
+void StoreSettings() {
+  EncodeSettings(settings, eeprom_image);
+  eeprom_dirty = true;
+}
+
+}  // namespace
+
+void InitSettings() {
+  uint8_t stored[kSettingsBytes];
+  eeprom_read_block(stored, reinterpret_cast<const void*>(kSettingsAddress), kSettingsBytes);
+  boot_status = DecodeSettings(stored, &settings);
+  thru = settings.thru;
+}
+
+EngineSettings CurrentEngineSettings() { return ToEngineSettings(settings, kLatencyTicks); }
+bool SettingsWaiting() { return settings_waiting; }
+bool MidiInThru() { return thru; }
+bool EepromDirty() { return eeprom_dirty; }
+uint8_t SettingsPpqn() { return settings.ppqn; }
+
+void SaveSetupPpqn(uint8_t ppqn) {
+  settings.ppqn = ppqn;
+  StoreSettings();
+  ApplySettings();
+}
+
+void ApplySettings() {
+  WithdrawFastWindow();
+  engine.Init(CurrentEngineSettings());
+  thru = settings.thru;
+  if (settings.reset_mode == ResetMode::kRunGate) shared.reset_changed = 1;
+  settings_waiting = false;
+  ServiceLine();
+}
+
+// One byte at a time, only bytes that differ, never waiting for the EEPROM: a write runs
+// for 3.4 ms in the background while the clock goes on.
+void WriteEepromStep() {
+  if (!eeprom_dirty || hal::EepromBusy()) return;
+  for (uint8_t i = 0; i < kSettingsBytes; ++i) {
+    const uint16_t address = static_cast<uint16_t>(kSettingsAddress + i);
+    if (hal::EepromRead(address) != eeprom_image[i]) {
+      hal::EepromStartWrite(address, eeprom_image[i]);
+      return;
+    }
+  }
+  eeprom_dirty = false;
+}
+
+// Answers the requests a source's tap set aside, on the port they came from.
+void AnswerRequests(ConfigTap& tap, bool from_host) {
+  uint8_t request[sysex::kMaxMessage];
+  size_t size;
+  while (tap.TakeRequest(request, &size)) {
+    uint8_t reply[sysex::kMaxMessage];
+    bool changed = false;
+    const size_t n = sysex::Handle(request, size, boot_status, &settings, &changed, reply);
+    if (changed) {
+      StoreSettings();
+      settings_waiting = true;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      MidiEvent events[2];
+      const uint8_t m = reply_parser.Feed(reply[i], events);
+      for (uint8_t k = 0; k < m; ++k) {
+        if (from_host) {
+          ToHost(events[k], reply_encoder);
+        } else {
+          din_merger.Take(events[k]);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace firmware
+}  // namespace cv2midi
