@@ -23,10 +23,11 @@ export const NAK_REASONS = {
   4: 'unknown setting',
 };
 
+// What the EEPROM held at power-up, the status byte of a get-all reply.
 export const STATUS_WORDS = {
-  0: 'stored settings',
-  1: 'EEPROM was blank at power-up: defaults',
-  2: 'EEPROM was corrupt at power-up: defaults',
+  0: 'the module started with its stored settings',
+  1: 'the EEPROM was blank, so the module started with the defaults',
+  2: 'the EEPROM was corrupt, so the module started with the defaults',
 };
 
 export const COMMAND_WORDS = {
