@@ -61,6 +61,7 @@ export class Editor {
     this.env = env;
     this.onUpdate = onUpdate;
     this.access = null;
+    this.modules = [];
     this.module = null;
     this.pending = null;
     this.queue = Promise.resolve();
@@ -138,6 +139,7 @@ export class Editor {
     this.detach();
     this.module = module;
     module.input.addEventListener('midimessage', this.listener);
+    module.input.open?.().catch?.(() => {});
     this.update({ portId: id, identity: null, settings: null, bootStatus: null });
     if (await this.run(encodeIdentity())) await this.read();
   }
@@ -204,12 +206,19 @@ export class Editor {
 
   ask(request) {
     return new Promise((resolve, reject) => {
-      const timer = this.env.setTimeout(() => {
-        this.pending = null;
+      const entry = { resolve };
+      entry.timer = this.env.setTimeout(() => {
+        if (this.pending === entry) this.pending = null;
         reject(new NoAnswer(Text.timeout(request)));
       }, REPLY_TIMEOUT_MS);
-      this.pending = { resolve, timer };
-      this.module.output.send(request);
+      this.pending = entry;
+      try {
+        this.module.output.send(request);
+      } catch (err) {
+        this.env.clearTimeout(entry.timer);
+        this.pending = null;
+        reject(err);
+      }
     });
   }
 

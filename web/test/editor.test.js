@@ -238,3 +238,17 @@ test('what the EEPROM held at power-up is said for every status', () => {
   assert.equal(bootWords(1), 'At power-up the EEPROM was blank, so the module started with the defaults.');
   assert.equal(bootWords(2), 'At power-up the EEPROM was corrupt, so the module started with the defaults.');
 });
+
+test('a port that fails to send says so and frees the next request', async () => {
+  const a = access([['cv2midi', answers()]]);
+  const out = a.outputs.get('out-cv2midi');
+  const { editor, timers } = editorWith(granting(a));
+  const send = out.send.bind(out);
+  out.send = () => { throw new Error('port is disconnected'); };
+  await editor.connect();
+  assert.equal(editor.state.message.text, 'Sending to cv2midi failed: port is disconnected');
+  assert.ok(timers.every((t) => !t.live));
+  out.send = send;
+  assert.equal(await editor.read(), true);
+  assert.equal(editor.state.settings.ppqn, 1);
+});
