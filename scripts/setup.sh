@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages cv2midi builds and tests with. Idempotent, asks nothing,
-# and returns at once when everything is already there.
+# Installs the Debian packages cv2midi builds and tests with, and the web page's npm test
+# dependencies (web/package-lock.json). Idempotent, asks nothing, and returns at once when
+# everything is already there.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   cmake make g++ pkg-config
@@ -10,6 +12,7 @@ packages=(
   libgtest-dev
   gnuplot-nox
   python3
+  chromium
 )
 
 missing=()
@@ -18,8 +21,22 @@ for p in "${packages[@]}"; do
 done
 need_kicad=no
 command -v kicad-cli >/dev/null 2>&1 || need_kicad=yes
+# Node from Debian only where there is none: a machine may have a newer one of its own.
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v node >/dev/null 2>&1 && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
+# web/node_modules is current when it was installed from the lockfile as it is now.
+npm_stamp=web/node_modules/.cv2midi-package-lock.json
+need_npm=no
+cmp -s web/package-lock.json "$npm_stamp" || need_npm=yes
+
+install_npm() {
+  echo "setup: npm ci in web/ (puppeteer-core for the browser test; it downloads no browser)"
+  (cd web && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  cp web/package-lock.json "$npm_stamp"
+}
 
 if [ ${#missing[@]} -eq 0 ] && [ "$need_kicad" = no ]; then
+  [ "$need_npm" = no ] || install_npm
   exit 0
 fi
 
@@ -56,3 +73,4 @@ if [ "$need_kicad" = yes ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${target[@]}" kicad ||
     echo "setup: kicad could not be installed; the hardware check will be skipped"
 fi
+[ "$need_npm" = no ] || install_npm
