@@ -23,7 +23,7 @@ struct EngineSettings {
   bool auto_start = true;            // the first edge after silence sends Start
   ResetMode reset_mode = ResetMode::kTrigger;
   uint32_t glitch_ticks = kTicksPerMs;  // edges closer than this to the last one are ignored
-  uint32_t latency_ticks = 512;         // L: edge to first start bit, constant
+  uint32_t latency_ticks = 1536;        // L: edge to first start bit, constant
 };
 
 struct EngineStats {

@@ -11,11 +11,11 @@ void DinLine::Init(Merger* din, Merger* usb) {
   sources_[1] = usb;
 }
 
-bool DinLine::Next(uint32_t now, const ClockEngine& engine, const WireSchedule& wire, bool merge_ok,
-                   Booking* booking) {
+bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, bool wire_full,
+                   bool merge_ok, Booking* booking) {
   has_critical_wake_ = false;
   has_merge_wake_ = false;
-  if (wire.full()) return false;  // the next frame that goes out brings the loop back
+  if (wire_full) return false;  // the next frame that goes out brings the loop back
   const uint32_t earliest = now + kLead;
 
   uint32_t due;
@@ -30,10 +30,10 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, const WireSchedule& 
       has_critical_wake_ = true;
       critical_wake_ = due;
     } else {
-      const uint32_t start = Later(Later(due, earliest), wire.FreeAt(now));
-      // A timeout's Stop is booked only just before it is due (kStopNotice), so a pulse
-      // that comes before then still finds the clock running.
-      const uint32_t book_from = byte == midi::kStop ? due - kStopNotice : start - kHorizon;
+      const uint32_t start = Later(Later(due, earliest), line_free);
+      // A timeout's Stop is booked only once it is due, so a pulse that comes before then
+      // still finds the clock running; it leaves kLead (and the loop's reaction) later.
+      const uint32_t book_from = byte == midi::kStop ? due : start - kHorizon;
       if (!Before(now, book_from)) {
         *booking = Booking{Later(due, earliest), byte, kCritical, nullptr};
         return true;
@@ -46,7 +46,7 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, const WireSchedule& 
   if (!merge_ok) return false;
   Merger* source = soon_left_ != 0 ? nullptr : NextSource();
   if (!engine.soon_pending() && source == nullptr) return false;
-  const uint32_t start = Later(wire.FreeAt(now), earliest);
+  const uint32_t start = Later(line_free, earliest);
   if (TicksUntil(now, start) > static_cast<int32_t>(kMergeLead)) {
     has_merge_wake_ = true;
     merge_wake_ = start - kMergeLead;

@@ -18,14 +18,12 @@ class DinLine {
   // A clock or transport byte is booked this long before it is due: more than the main
   // loop's longest pass, so it never books one late.
   static constexpr uint32_t kHorizon = 8192;
-  // No frame is booked to start sooner than this after now: room to arm the transmitter.
-  static constexpr uint32_t kLead = 256;
+  // No frame is booked to start sooner than this after now: room for the caller to book it
+  // and arm the transmitter.
+  static constexpr uint32_t kLead = 1024;
   // A merged or transport byte is booked only when the line frees within this, so a pulse
   // that comes unexpected waits for at most the frame on the line and this.
-  static constexpr uint32_t kMergeLead = 1024;
-  // A Stop is booked this long before it is due: a pulse later than that comes after the
-  // timeout, and restarts the clock.
-  static constexpr uint32_t kStopNotice = 2 * kLead;
+  static constexpr uint32_t kMergeLead = 2048;
 
   // kSilence: the end of a silence while stopped, which books nothing but must be acted on.
   enum What : uint8_t { kCritical, kSoon, kMerged, kSilence };
@@ -39,11 +37,12 @@ class DinLine {
   // The merged sources: DIN in and USB OUT (either may be null).
   void Init(Merger* din, Merger* usb);
 
-  // The next byte to book now, given what the schedule holds (or a silence to act on).
-  // `merge_ok` is false while an edge waits to be taken: its burst comes
+  // The next byte to book now (or a silence to act on), given where the line frees
+  // (WireSchedule::FreeAt) and whether the schedule is full: a snapshot, so that the
+  // interrupts that also book and take frames cannot tear it. `merge_ok` is false while an edge waits to be taken: its burst comes
   // before any merged byte. When it returns false, wake() says when to look again.
-  bool Next(uint32_t now, const ClockEngine& engine, const WireSchedule& wire, bool merge_ok,
-            Booking* booking);
+  bool Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, bool wire_full,
+            bool merge_ok, Booking* booking);
   // `booking` is on the schedule: its source moves on.
   void Commit(const Booking& booking, ClockEngine* engine);
 

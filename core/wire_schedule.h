@@ -55,6 +55,13 @@ class WireSchedule {
   // --- The transmitter's side (its interrupt). ---
   const Frame* Next() const { return pending() ? &frames_[taken_ & kMask] : nullptr; }
   void Take() { taken_ = static_cast<uint8_t>(taken_ + 1); }
+  // The head frame goes `late` ticks after its booked start (the transmitter could not arm
+  // it in time): what is booked later must not start before it ends.
+  void TakeLate(uint16_t late) {
+    const uint32_t end = frames_[taken_ & kMask].start + late + kByteTicks;
+    if (Before(end_, end)) end_ = end;
+    Take();
+  }
 
   // A frame the transmitter took whose start bit has left by `now`, oldest first.
   bool Retire(uint32_t now, Frame* frame) {

@@ -78,6 +78,9 @@ __attribute__((noinline)) void Housekeeping() {
   wdt_reset();
   KickLine();  // a frame booked too far ahead for the transmitter to take it itself
   const uint32_t now = AtomicNow();
+  // Bytes that found no room (a clock or a pulse near) look again each tick, as does a
+  // wake-up that was too far for the timer.
+  if (LineWakeNear(now) || LineWorkPending()) ServiceLine();
   const ButtonEvent event = button.Sample(!hal::ButtonIn::Read(), now);
   if (event != ButtonEvent::kNone) pending_event = event;
   if (++ticks_since_poll < kHousekeepingTicks && event == ButtonEvent::kNone &&
@@ -164,8 +167,11 @@ void Run() {
     return;
   }
   if (shared.reset_changed || shared.edge_count != 0) TakeInterruptWork();
-  shared.wake = 0;
-  ServiceLine();
+  // A wake-up for the line, a frame that went out (its slot frees), or new bytes.
+  if (shared.wake || hal::midi_tx.started || LineNews()) {
+    shared.wake = 0;
+    ServiceLine();
+  }
   // Clocks to the host next: committed within microseconds, they make the next frame.
   PassToHost();
   if (shared.rx_count != 0) TakeMidiIn();
@@ -174,7 +180,10 @@ void Run() {
     Housekeeping();
   }
   usb_device.Poll(&OnUsbOut);
-  if (!din_merger.empty() || !usb_merger.empty() || engine.soon_pending()) ServiceLine();
+  if (shared.wake || hal::midi_tx.started || LineNews()) {
+    shared.wake = 0;
+    ServiceLine();
+  }
   PassToHost();
 }
 

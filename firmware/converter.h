@@ -71,10 +71,10 @@ inline void OnCapture() {
       !wire.pending()) {
     const uint16_t start = static_cast<uint16_t>(count + kLatencyTicks);
     if (!hal::midi_tx.busy) {
-      hal::ArmFrame(start, shared.fast_changes);
-      if (static_cast<int16_t>(start - 1 - TCNT1) < hal::kMinAhead) {
-        hal::AbortFrame();  // too late for L: the main loop books it
-      } else {
+      // Too late for L (never, if L covers what can delay this interrupt): the main loop
+      // books the byte instead, and the report shows the latency that edge got.
+      if (static_cast<int16_t>(start - 1 - TCNT1) >= hal::kArmPath) {
+        hal::ArmFrame(start, shared.fast_changes);
         wire.Book(t + kLatencyTicks, shared.fast_byte, WireSchedule::kEngine);
         wire.Take();
         sent = 1;

@@ -106,6 +106,7 @@ void OnUsbOut(const uint8_t* data, uint8_t size) {
       MidiEvent passed[4];
       const uint8_t m = usb_tap.Take(events[k], passed);
       for (uint8_t j = 0; j < m; ++j) usb_merger.Take(passed[j]);
+      if (m != 0) LineHasNews();
     }
   }
   AnswerRequests(usb_tap, true);
@@ -131,7 +132,10 @@ __attribute__((noinline)) void TakeMidiIn() {
       const uint8_t m = din_tap.Take(events[i], passed);
       for (uint8_t k = 0; k < m; ++k) {
         if (!IsClockOrTransport(passed[k])) ToHost(passed[k], din_encoder);
-        if (MidiInThru()) din_merger.Take(passed[k]);
+        if (MidiInThru()) {
+          din_merger.Take(passed[k]);
+          LineHasNews();
+        }
       }
     }
     AnswerRequests(din_tap, false);

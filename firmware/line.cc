@@ -32,6 +32,8 @@ DinLine line;
 // tick that would otherwise come first); further ones wait for a later 1 ms tick.
 constexpr int32_t kWakeReach = 0x10000L - 2 * 16000L;
 
+// A merged or transport byte is booked only while its start is at least this far ahead.
+constexpr int32_t kBookMargin = 160;
 // Closer than this, a wake-up is taken at once rather than armed.
 constexpr int32_t kWakeMargin = 48;
 
@@ -50,6 +52,10 @@ void PublishFastWindow(uint32_t now) {
 
 // Arms a Timer3 compare to wake the loop at `at`. One that is already (nearly) due wakes it
 // at once instead: a compare set at or behind the count would match only a period later.
+// A wake-up too far for Timer3: a later 1 ms tick looks again once it comes within reach.
+bool far_pending;
+uint32_t far_at;
+
 void WakeAt(uint32_t at, void (*arm)(uint16_t)) {
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
     const int32_t left = TicksUntil(Now(), at);
@@ -57,6 +63,9 @@ void WakeAt(uint32_t at, void (*arm)(uint16_t)) {
       shared.wake = 1;
     } else if (left < kWakeReach) {
       arm(Low(at));
+    } else if (!far_pending || Before(at, far_at)) {
+      far_pending = true;
+      far_at = at;
     }
   }
 }
@@ -85,24 +94,55 @@ void KickLine() {
   }
 }
 
-bool LineBusy() { return !wire.idle(); }
+bool LineWakeNear(uint32_t now) {
+  return far_pending && TicksUntil(now, far_at) < kWakeReach;
+}
+
+namespace {
+bool news;  // a merged source or the engine has something new since ServiceLine last looked
+}  // namespace
+
+void LineHasNews() { news = true; }
+bool LineNews() { return news; }
+
+bool LineWorkPending() {
+  return !din_merger.empty() || !usb_merger.empty() || engine.soon_pending();
+}
 
 __attribute__((noinline)) void ServiceLine() {
   const uint32_t now = AtomicNow();
+  far_pending = false;
+  news = false;
   hal::midi_tx.started = 0;
   Retire(now);
   ATOMIC_BLOCK(ATOMIC_FORCEON) { wire.Poll(now); }
   DinLine::Booking b;
-  while (line.Next(now, engine, wire, shared.edge_count == 0, &b)) {
+  uint32_t at = now;
+  for (;;) {
+    uint32_t line_free;
+    bool full;
+    ATOMIC_BLOCK(ATOMIC_FORCEON) {
+      line_free = wire.FreeAt(at);
+      full = wire.full();
+    }
+    if (!line.Next(at, engine, line_free, full, shared.edge_count == 0, &b)) break;
     if (b.what != DinLine::kMerged) WithdrawFastWindow();
+    bool booked = true;
     if (b.what != DinLine::kSilence) {
       const uint8_t tag = b.what == DinLine::kMerged ? WireSchedule::kMerged : WireSchedule::kEngine;
       ATOMIC_BLOCK(ATOMIC_FORCEON) {
-        wire.Book(b.at, b.byte, tag);
-        if (!hal::midi_tx.busy) hal::TakeNextFrame(wire);
+        // Interrupts since `at` may have eaten the lead: a byte that is not due at a tick
+        // of its own is then decided again from a fresh now, rather than arming late.
+        if (b.what != DinLine::kCritical && TicksUntil(Now(), b.at) < kBookMargin) {
+          booked = false;
+        } else {
+          wire.Book(b.at, b.byte, tag);
+          if (!hal::midi_tx.busy) hal::TakeNextFrame(wire);
+        }
       }
     }
-    line.Commit(b, &engine);
+    if (booked) line.Commit(b, &engine);
+    at = AtomicNow();
   }
   if (line.has_critical_wake()) {
     WakeAt(line.critical_wake(), &hal::ArmAlarm);

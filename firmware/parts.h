@@ -37,7 +37,13 @@ void InitLine(uint32_t now);
 void ServiceLine();
 // The transmitter takes the next frame if it is idle (a frame too far ahead for it).
 void KickLine();
-bool LineBusy();
+// A wake-up that was too far for the timer is now within its reach: call ServiceLine.
+bool LineWakeNear(uint32_t now);
+// Merged or transport bytes wait for room on the line.
+bool LineWorkPending();
+// A merged source took a message: the line should look again soon.
+void LineHasNews();
+bool LineNews();
 
 // host.cc: USB.
 extern hal::UsbDevice usb_device;

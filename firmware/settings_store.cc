@@ -94,6 +94,7 @@ void AnswerRequests(ConfigTap& tap, bool from_host) {
           ToHost(events[k], reply_encoder);
         } else {
           din_merger.Take(events[k]);
+          LineHasNews();
         }
       }
     }

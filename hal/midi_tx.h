@@ -27,8 +27,9 @@ extern MidiTx midi_tx;
 constexpr uint16_t kBitTicks = 512;
 // A change is armed at least this far ahead of TCNT1, or it counts as late.
 constexpr int16_t kMinAhead = 3;
-// Cycles from TakeNextFrame's look at TCNT1 to its OCR1A write, with room to spare.
-constexpr int16_t kArmPath = 32;
+// A start bit is armed at least this far ahead of TCNT1: more than the few instructions
+// from the look at TCNT1 to the OCR1A and TCCR1A writes.
+constexpr int16_t kArmPath = 64;
 // The next frame is armed from the interrupt only when it starts within this; further
 // ones the main loop arms later. Under half the timer period, so a match from before the
 // arming is never taken for the real one.
@@ -50,12 +51,12 @@ inline void InitMidiTx() {
   TCCR1A = 0;
   DDRB |= _BV(PB5);
   midi_tx.busy = 0;
-  TIMSK1 |= _BV(OCIE1A);  // always on: simavr 1.6 drops a flag raised while disabled
 }
 
 // Ends a frame that could not make its next change in time with the line high, at once.
 inline void AbortFrame() {
   TCCR1A = 0;
+  TIMSK1 &= static_cast<uint8_t>(~_BV(OCIE1A));
   PORTB |= _BV(PB5);  // simavr keeps the toggled level here; on silicon it is already 1
   TCCR1A = _BV(COM1A1) | _BV(COM1A0);
   TCCR1C = _BV(FOC1A);
@@ -64,10 +65,19 @@ inline void AbortFrame() {
   ++midi_tx.late;
 }
 
+// Nothing to send: the pin is left to PORTB5 (high) and the compare stops waking the CPU.
+// A match flag raised meanwhile is told apart by OnMidiTxCompare when it is enabled again.
+inline void GoIdle() {
+  TCCR1A = 0;
+  TIMSK1 &= static_cast<uint8_t>(~_BV(OCIE1A));
+  midi_tx.busy = 0;
+}
+
 // Arms a frame's start bit at `start`; `changes` from FrameChanges. Interrupts off.
 __attribute__((always_inline)) inline void ArmFrame(uint16_t start, uint16_t changes) {
   OCR1A = static_cast<uint16_t>(start - 1);  // the pin moves as TCNT1 becomes OCR1A + 1
   TCCR1A = _BV(COM1A0);
+  TIMSK1 |= _BV(OCIE1A);  // before the match: simavr 1.6 drops a flag raised while disabled
   midi_tx.start = start;
   midi_tx.rest = static_cast<uint16_t>(changes >> 1);
   midi_tx.pos = 0;
@@ -78,32 +88,35 @@ __attribute__((always_inline)) inline void ArmFrame(uint16_t start, uint16_t cha
 inline void TakeNextFrame(WireSchedule& wire) {
   const WireSchedule::Frame* f = wire.Next();
   if (f == nullptr) {
-    TCCR1A = 0;
-    midi_tx.busy = 0;
+    GoIdle();
     return;
   }
   const uint16_t changes = FrameChanges(f->byte);
-  uint16_t start = static_cast<uint16_t>(f->start);
+  const uint16_t booked = static_cast<uint16_t>(f->start);
+  uint16_t start = booked;
   // Never over the frame before, should that one have started late.
   const uint16_t end = static_cast<uint16_t>(midi_tx.start + 10 * kBitTicks);
   if (midi_tx.busy && static_cast<int16_t>(start - end) < 0) {
     start = end;
     ++midi_tx.late;
   }
-  const uint16_t now = TCNT1;
-  const int16_t ahead = static_cast<int16_t>(start - 1 - now);
+  const int16_t ahead = static_cast<int16_t>(start - 1 - TCNT1);
   if (ahead > kReach) {
-    TCCR1A = 0;
-    midi_tx.busy = 0;
+    GoIdle();
     return;
   }
-  // kArmPath covers the cycles from the read above to ArmFrame's OCR1A write.
-  if (ahead < kMinAhead + kArmPath) {
-    start = static_cast<uint16_t>(now + 1 + kMinAhead + kArmPath);
+  // A match the count has passed would come a whole timer period later: too close, the
+  // frame starts as soon as it safely can instead, and counts as late.
+  if (ahead < kArmPath) {
+    start = static_cast<uint16_t>(TCNT1 + 1 + kArmPath);
     ++midi_tx.late;
   }
-  wire.Take();
   ArmFrame(start, changes);
+  if (start == booked) {
+    wire.Take();
+  } else {
+    wire.TakeLate(static_cast<uint16_t>(start - booked));
+  }
 }
 
 // The compare interrupt: the change armed has just been made.

@@ -14,6 +14,7 @@
 
 struct avr_t;
 struct avr_irq_t;
+struct avr_timer_t;
 
 namespace cv2midi {
 namespace sim {
@@ -72,6 +73,8 @@ class Teensy {
   const std::vector<PinChange>& midi_out() const { return midi_out_; }
   // Bytes written to UDR1: the USART must not transmit (MIDI OUT is the timer's).
   size_t uart_writes() const { return uart_writes_; }
+  // Compares simavr skipped just after a Timer1 wrap that the harness made (see teensy.cc).
+  size_t simavr_compare_fixes() const { return simavr_compare_fixes_; }
   const std::vector<PinChange>& led() const { return led_; }
   uint64_t sleep_cycles() const { return sleep_cycles_; }
   // Deepest the stack went, in bytes, from the pattern the firmware paints at start-up.
@@ -88,6 +91,8 @@ class Teensy {
   static void OnLed(avr_irq_t* irq, uint32_t value, void* param);
   static void OnMidiOut(avr_irq_t* irq, uint32_t value, void* param);
   uint16_t ReadTimer1();
+  static void OnOcr1aWrite(avr_t* avr, uint16_t addr, uint8_t v, void* param);
+  static uint64_t CheckSmallCompare(avr_t* avr, uint64_t when, void* param);
   void Reschedule();
   // Drives an input pin from outside, as the jack circuits do. simavr 1.6 re-drives every
   // input with its pull-up on whenever any bit of the port is written; registering the
@@ -101,6 +106,10 @@ class Teensy {
   uint64_t pump_at_ = 0;
   std::vector<PinChange> midi_out_;
   size_t uart_writes_ = 0;
+  avr_timer_t* timer1_ = nullptr;
+  uint64_t small_compare_at_ = 0;
+  uint16_t small_compare_ocr_ = 0;
+  size_t simavr_compare_fixes_ = 0;
   std::vector<PinChange> led_;
   uint64_t sleep_cycles_ = 0;
   std::vector<uint64_t> word_cycles_;  // empty unless CountCyclesPerInstruction

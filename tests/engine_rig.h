@@ -67,6 +67,7 @@ class EngineRig {
                            Before(t32, fast.until) && !wire.pending() &&
                            !Before(at, wire.FreeAt(t32));
     if (in_window && fast_path) Book(at, fast.byte);
+    if (!in_window) missed_fast.push_back(t);
     const bool accepted = engine.OnEdge(t32);
     if (in_window) {
       // The engine must agree that the byte booked is its next, due at t + L.
@@ -84,6 +85,9 @@ class EngineRig {
     if (accepted) edges.push_back(t);
     return accepted;
   }
+
+  // Merged traffic (DIN in) beside the clock, through the line like the firmware's.
+  void AttachMerger(Merger* merger) { line.Init(merger, nullptr); }
 
   void Button(ButtonEvent event) { engine.OnButton(event); }
   void Reset(bool high) { engine.OnResetJack(high); }
@@ -108,6 +112,7 @@ class EngineRig {
   std::vector<uint64_t> edges;
   uint32_t line_violations = 0;
   uint32_t fast_edges = 0;   // edges the capture interrupt could have served alone
+  std::vector<uint64_t> missed_fast;  // the others
   bool fast_path = true;     // serve them so, as the firmware does
 
  private:
@@ -120,7 +125,8 @@ class EngineRig {
   void Service() {
     Retire();
     DinLine::Booking b;
-    while (line.Next(static_cast<uint32_t>(now_), engine, wire, true, &b)) {
+    while (line.Next(static_cast<uint32_t>(now_), engine, wire.FreeAt(static_cast<uint32_t>(now_)),
+                     wire.full(), true, &b)) {
       if (b.what != DinLine::kSilence) Book(b.at, b.byte);
       line.Commit(b, &engine);
     }
