@@ -129,19 +129,6 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   out << "\n" << (a.pass ? "PASS" : "FAIL") << ": " << sc.name << "\n";
 }
 
-bool WriteGtkwSave(const std::string& gtkw_path, const std::string& vcd_path) {
-  std::ofstream f(gtkw_path);
-  if (!f) return false;
-  f << "[dumpfile] \"" << vcd_path << "\"\n"
-    << "[savefile] \"" << gtkw_path << "\"\n"
-    << "[timestart] 0\n[size] 1600 600\n[pos] -1 -1\n"
-    << "[sst_width] 240\n[signals_width] 220\n[sst_expanded] 1\n"
-    << "@28\nclock_pin_PD4\nreset_pin_PD0\nbutton_pin_PB0\n"
-    << "@22\nmidi_tx_byte[7:0]\n"
-    << "@28\nmidi_tx_strobe\ntimer3_compa_isr\nled_PD6\n";
-  return static_cast<bool>(f);
-}
-
 bool WriteSpacingPlot(const RunResult& run, const std::string& png_path, std::string* note) {
   const std::string data = png_path + ".dat";
   const std::string script = png_path + ".gp";

@@ -38,7 +38,9 @@ struct RunResult {
 
 struct RunOptions {
   std::string elf;
-  std::string vcd;  // empty: no trace
+  // Empty: no trace. Otherwise the run writes BASE.vcd (GTKWave), BASE.gtkw (its save
+  // file), BASE.logic.vcd (the 1-bit wires, for sigrok) and, with a host, BASE.pcap.
+  std::string trace_base;
   std::vector<uint8_t> eeprom;  // if not empty: boot with this EEPROM (a power cycle)
   bool profile = false;  // count awake cycles per instruction (RunResult::word_cycles)
 };
