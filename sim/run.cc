@@ -83,6 +83,10 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
   std::unique_ptr<UsbHost> host;
   if (scenario.usb_host) {
     host.reset(new UsbHost(&teensy));
+    if (!options.trace_base.empty() && !host->CaptureTo(options.trace_base + ".pcap")) {
+      *error = "cannot write the USB capture " + options.trace_base + ".pcap";
+      return false;
+    }
     host->Start(2 * kCyclesPerMs);
   }
   std::vector<Edge>& edges = result->edges;

@@ -99,7 +99,13 @@ bool UsbHost::StepControl() {
     case 0:
       size = 8;
       ret = Ioctl(AVR_IOCTL_USB_SETUP, 0, c.setup, &size);
-      if (ret == 0) c.stage = in && length > 0 ? 1 : 3;
+      if (ret == 0) {
+        c.stage = in && length > 0 ? 1 : 3;
+        c.urb = pcap_.NextId();
+        pcap_.Write(UsbmonRecord{teensy_->cycle(), c.urb, true, UsbTransfer::kControl,
+                                 static_cast<uint8_t>(in ? 0x80 : 0), address_, c.setup,
+                                 kUsbmonInProgress, length, {}});
+      }
       break;
     case 1:
       size = 64;
@@ -129,6 +135,11 @@ bool UsbHost::StepControl() {
       break;
   }
   if (c.stage == 4) {
+    pcap_.Write(UsbmonRecord{teensy_->cycle(), c.urb, false, UsbTransfer::kControl,
+                             static_cast<uint8_t>(in ? 0x80 : 0), address_, nullptr,
+                             c.stalled ? kUsbmonStall : 0, static_cast<uint32_t>(c.data.size()),
+                             c.data});
+    if (!c.stalled && c.setup[0] == 0x00 && c.setup[1] == 5) address_ = c.setup[2];
     std::string line = "SETUP " + Hex(c.setup, 8) + "(" + c.what + ") -> ";
     if (c.stalled) {
       line += "STALL";
@@ -203,6 +214,7 @@ void UsbHost::Frame() {
     uint8_t none[1];
     Ioctl(AVR_IOCTL_USB_RESET, 0, none, &size);
     report_.transcript.push_back("bus reset");
+    address_ = 0;
     pending_reset_ = false;
     controls_.clear();
     enumeration_step_ = 0;
@@ -215,6 +227,7 @@ void UsbHost::Frame() {
         const int ret = Ioctl(AVR_IOCTL_USB_WRITE, report_.out_endpoint,
                               out_queue_.front().data(), &size);
         if (ret == 0) {
+          CaptureBulk(report_.out_endpoint, out_queue_.front().data(), size);
           report_.out_packets_sent += out_queue_.front().size() / 4;
           out_queue_.pop_front();
         } else {
@@ -225,6 +238,7 @@ void UsbHost::Frame() {
         uint8_t buf[64];
         uint32_t size = 64;
         const int ret = Ioctl(AVR_IOCTL_USB_READ, 0x80 | report_.in_endpoint, buf, &size);
+        if (ret == 0 && size > 0) CaptureBulk(0x80 | report_.in_endpoint, buf, size);
         if (ret == 0) {
           for (uint32_t i = 0; i + 4 <= size; i += 4) {
             UsbPacketIn p;
@@ -237,6 +251,18 @@ void UsbHost::Frame() {
     }
   }
   teensy_->At(teensy_->cycle() + kFrame, [this] { Frame(); });
+}
+
+void UsbHost::CaptureBulk(uint8_t endpoint, const uint8_t* data, uint32_t size) {
+  const bool in = (endpoint & 0x80) != 0;
+  const uint64_t urb = pcap_.NextId();
+  const std::vector<uint8_t> bytes(data, data + size);
+  // An IN submit asks for a whole packet and carries nothing; an OUT submit carries the data.
+  pcap_.Write(UsbmonRecord{teensy_->cycle(), urb, true, UsbTransfer::kBulk, endpoint, address_,
+                           nullptr, kUsbmonInProgress, in ? 64u : size,
+                           in ? std::vector<uint8_t>() : bytes});
+  pcap_.Write(UsbmonRecord{teensy_->cycle(), urb, false, UsbTransfer::kBulk, endpoint, address_,
+                           nullptr, 0, size, in ? bytes : std::vector<uint8_t>()});
 }
 
 // The host's own reading of the descriptors: lengths, types, totals, the MIDI Streaming
