@@ -1,5 +1,6 @@
 // cv2midi-sim: runs the real firmware image on a simulated Teensy against a scenario,
-// prints the report, writes a VCD, a GTKWave save file and a spacing plot, and exits 1
+// prints the report, writes the traces (VCD, logic VCD, GTKWave save file, USB capture)
+// and a tempo plot, and exits 1
 // when the run breaks the contract (2 for bad arguments or a bad scenario).
 #include <cstdio>
 #include <cstring>
@@ -104,7 +105,7 @@ int main(int argc, char** argv) {
   }
   if (trace) {
     std::string note;
-    const bool plotted = WriteSpacingPlot(run, base + ".png", &note);
+    const bool plotted = WritePlot(run, analysis, base + ".png", &note);
     std::cout << "\nTrace  gtkwave " << base << ".gtkw\n"
               << "Logic  sigrok-cli -I vcd:downsample=625 -i " << base
               << ".logic.vcd -P uart:rx=midi_in:baudrate=31250,midi\n";
