@@ -22,6 +22,7 @@
 #include "hal/eeprom.h"
 #include "hal/uart.h"
 #include "hal/usb.h"
+#include "firmware/usb_identity.h"
 
 namespace cv2midi {
 namespace firmware {
@@ -448,6 +449,7 @@ __attribute__((noinline)) void Housekeeping() {
   engine.Poll(now);
   if (settings_waiting && !engine.clock_present()) ApplySettings();
   if (eeprom_dirty && engine.Quiet(now, kQuietTicks)) WriteEepromStep();
+  if (UsbSerialUnwritten() && engine.Quiet(now, kQuietTicks)) WriteUsbSerialStep();
   if (pending_event != ButtonEvent::kNone && engine.Quiet(now, kQuietTicks)) {
     WithdrawFastWindow();
     engine.OnButton(pending_event);
@@ -497,6 +499,7 @@ void Init() {
 
   hal::InitMidiUart();
   hal::InitTimers();
+  LoadUsbSerial(usb_device);
   usb_device.Attach();
   // INT0 on both edges: trigger mode acts on the jack's rise, run-gate mode on both.
   EICRA = _BV(ISC00);
@@ -536,6 +539,7 @@ void Run() {
   if (setup_requested) {
     RunSetup();
     usb_device.Poll(&OnUsbOut);
+    if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
     return;
   }
   if (shared.alarm_state == kSent || shared.reset_changed || shared.edge_count != 0) {
@@ -552,6 +556,7 @@ void Run() {
     Housekeeping();
   }
   usb_device.Poll(&OnUsbOut);
+  if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
   if (LineWorkPending()) PumpLine();
   PassToHost();
 }

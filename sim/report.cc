@@ -92,6 +92,7 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
     out << "\nUSB (a simulated host, reading the IN endpoint once a frame)\n";
     out << "  enumerations " << u.enumerations << (u.enumerated ? ", configured" : ", NOT configured")
         << "; descriptor faults " << u.descriptor_faults.size() << "; STALLs " << u.stalls_seen
+        << "; serial " << (u.strings.count(3) ? u.strings.at(3) : std::string("none"))
         << "\n  packets read " << u.packets.size() << " in " << u.frames << " frames: "
         << a.usb_clock_matched << " of " << a.usb_clock_bytes
         << " clock/transport bytes sent while the host read, " << a.usb_din_in_packets

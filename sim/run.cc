@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/midi_parser.h"
+#include "core/usb_serial.h"
 #include "core/usb_midi_packet.h"
 #include <cstdlib>
 #include <fstream>
@@ -87,7 +88,7 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
       *error = "cannot write the USB capture " + options.trace_base + ".pcap";
       return false;
     }
-    host->Start(2 * kCyclesPerMs);
+    host->Start(options.host_start);
   }
   std::vector<Edge>& edges = result->edges;
   for (const Pulse& p : scenario.pulses) {
@@ -161,7 +162,7 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
   result->flash = FlashBytes(options.elf);
   result->crashed = teensy.crashed();
   if (host) result->usb = host->report();
-  result->eeprom = teensy.ReadEeprom(kSettingsBytes);
+  result->eeprom = teensy.ReadEeprom(usb::kSerialAddress + usb::kSerialBlockBytes);
   result->word_cycles = teensy.word_cycles();
   if (!options.trace_base.empty() && !WriteTraces(teensy, *result, options.trace_base, error)) {
     return false;

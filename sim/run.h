@@ -32,7 +32,9 @@ struct RunResult {
   bool crashed = false;
   double wall_seconds = 0;
   UsbHostReport usb;  // empty when the scenario has no host
-  std::vector<uint8_t> eeprom;  // the settings block's bytes at the end of the run
+  // EEPROM at the end of the run, from address 0 through the serial number's block (the
+  // settings block first); pass it as RunOptions::eeprom for a power cycle.
+  std::vector<uint8_t> eeprom;
   std::vector<uint64_t> word_cycles;  // awake cycles per instruction word, if profiled
 };
 
@@ -43,6 +45,7 @@ struct RunOptions {
   std::string trace_base;
   std::vector<uint8_t> eeprom;  // if not empty: boot with this EEPROM (a power cycle)
   bool profile = false;  // count awake cycles per instruction (RunResult::word_cycles)
+  uint64_t host_start = 2 * kCyclesPerMs;  // when the USB host first looks at the bus
 };
 
 bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult* result,

@@ -152,6 +152,11 @@ bool UsbHost::StepControl() {
       line += "ok";
     }
     report_.transcript.push_back(line);
+    if (!c.stalled && c.setup[1] == 6 && c.setup[3] == 3 && c.setup[2] != 0) {
+      std::string text;
+      for (size_t k = 2; k + 1 < c.data.size(); k += 2) text += static_cast<char>(c.data[k]);
+      report_.strings[c.setup[2]] = text;
+    }
     done_.push_back(c);
     controls_.pop_front();
   }
@@ -184,15 +189,19 @@ void UsbHost::EnumerationStep() {
     case 6: Queue(0x80, 6, 0x0301, 0x0409, 255, "GET_DESCRIPTOR string 1"); break;
     case 7: Queue(0x80, 6, 0x0302, 0x0409, 255, "GET_DESCRIPTOR string 2"); break;
     case 8: Queue(0x80, 6, 0x0303, 0x0409, 255, "GET_DESCRIPTOR string 3"); break;
-    case 9: Queue(0x00, 9, 1, 0, 0, "SET_CONFIGURATION 1"); break;
-    case 10: Queue(0x80, 8, 0, 0, 1, "GET_CONFIGURATION"); break;
-    case 11: Queue(0x80, 0, 0, 0, 2, "GET_STATUS device"); break;
-    case 12: Queue(0x02, 3, 0, 0x81, 0, "SET_FEATURE ENDPOINT_HALT 0x81"); break;
-    case 13: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, halted"); break;
-    case 14: Queue(0x02, 1, 0, 0x81, 0, "CLEAR_FEATURE ENDPOINT_HALT 0x81"); break;
-    case 15: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, running"); break;
-    case 16: Queue(0x80, 6, 0x0600, 0, 10, "GET_DESCRIPTOR device qualifier (none)"); break;
-    case 17: Queue(0x21, 0x0A, 0, 0, 0, "class request SET_IDLE (unknown)"); break;
+    // The jacks' names (iJack strings 4-6).
+    case 9: Queue(0x80, 6, 0x0304, 0x0409, 255, "GET_DESCRIPTOR string 4"); break;
+    case 10: Queue(0x80, 6, 0x0305, 0x0409, 255, "GET_DESCRIPTOR string 5"); break;
+    case 11: Queue(0x80, 6, 0x0306, 0x0409, 255, "GET_DESCRIPTOR string 6"); break;
+    case 12: Queue(0x00, 9, 1, 0, 0, "SET_CONFIGURATION 1"); break;
+    case 13: Queue(0x80, 8, 0, 0, 1, "GET_CONFIGURATION"); break;
+    case 14: Queue(0x80, 0, 0, 0, 2, "GET_STATUS device"); break;
+    case 15: Queue(0x02, 3, 0, 0x81, 0, "SET_FEATURE ENDPOINT_HALT 0x81"); break;
+    case 16: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, halted"); break;
+    case 17: Queue(0x02, 1, 0, 0x81, 0, "CLEAR_FEATURE ENDPOINT_HALT 0x81"); break;
+    case 18: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, running"); break;
+    case 19: Queue(0x80, 6, 0x0600, 0, 10, "GET_DESCRIPTOR device qualifier (none)"); break;
+    case 20: Queue(0x21, 0x0A, 0, 0, 0, "class request SET_IDLE (unknown)"); break;
     default:
       CheckDescriptors();
       report_.enumerated = report_.descriptor_faults.empty();
@@ -272,6 +281,7 @@ void UsbHost::CheckDescriptors() {
   const std::vector<uint8_t>& d = device_descriptor_;
   if (d.size() != 18 || d[0] != 18 || d[1] != 1) fault("device descriptor is not 18 bytes of type 1");
   if (d.size() >= 8 && d[7] != 64) fault("control endpoint is not 64 bytes");
+  if (d.size() == 18 && (d[16] == 0 || report_.strings[d[16]].empty())) fault("no serial number");
   const std::vector<uint8_t>& c = configuration_;
   if (c.size() < 9 || c[1] != 2) {
     fault("no configuration descriptor");
@@ -304,6 +314,10 @@ void UsbHost::CheckDescriptors() {
     } else if (type == 0x24 && streaming) {
       if (c[i + 2] == 2) ++in_jacks;
       if (c[i + 2] == 3) ++out_jacks;
+      // iJack is a jack descriptor's last byte.
+      if ((c[i + 2] == 2 || c[i + 2] == 3) && report_.strings.count(c[i + len - 1]) == 0) {
+        fault("a jack without a name");
+      }
     }
     i += len;
   }

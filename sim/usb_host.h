@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct UsbHostReport {
   bool attached = false;
   bool enumerated = false;      // configured, descriptors checked
   std::vector<std::string> transcript;
+  std::map<uint8_t, std::string> strings;  // string descriptors read, by index (ASCII)
   std::vector<std::string> descriptor_faults;
   int enumerations = 0;
   std::vector<uint64_t> enumerated_at;  // cycles each enumeration finished

@@ -334,6 +334,10 @@ std::string TsharkFaults(const std::string& pcap, size_t clocks_read) {
   if (count("Class-specific MIDI Streaming Endpoint Descriptor") < 2) {
     faults += "class-specific endpoint descriptors missing\n";
   }
+  for (const char* name : {"bString: cv2midi DIN out", "bString: cv2midi clock", "bString: CV2M-"}) {
+    if (count(name) == 0) faults += std::string("no ") + name + "\n";
+  }
+  if (count("String descriptor index: 0\n") > 0) faults += "a jack without a name\n";
   if (count("Malformed") > 0) faults += "Malformed\n";
   if (count("[Expert Info (Error") > 0) faults += "expert errors\n";
   const size_t f8 = count("Code Index: Single Byte (0xf)\n    MIDI Event: f8\n");
