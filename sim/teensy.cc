@@ -45,11 +45,10 @@ constexpr TracedVector kTracedVectors[] = {
 }  // namespace
 
 struct Teensy::Tracing {
-  // An IRQ feeding one signal of the trace, as it is or inverted.
+  // An IRQ feeding one signal of the trace.
   struct Tap {
     Teensy* teensy;
     int signal;
-    bool inverted;
   };
   Trace trace;
   std::vector<std::unique_ptr<Tap>> taps;
@@ -144,32 +143,31 @@ void Teensy::StartTrace() {
   // Levels at time 0 are the idle ones Load drove: jacks low (so the inverting stage holds
   // the pins high), button up, MIDI lines idle high, LED off, no interrupt running.
   trace_->clock_jack = t.Add(G::kInputs, "clock_jack", 1, 0, true);
-  TraceWatch(PortPin(avr_, 'D', 4), t.Add(G::kInputs, "clock_pin", 1, 1, true), false);
+  TraceWatch(PortPin(avr_, 'D', 4), t.Add(G::kInputs, "clock_pin", 1, 1, true));
   trace_->reset_jack = t.Add(G::kInputs, "reset_jack", 1, 0, true);
-  TraceWatch(PortPin(avr_, 'D', 0), t.Add(G::kInputs, "reset_pin", 1, 1, true), false);
+  TraceWatch(PortPin(avr_, 'D', 0), t.Add(G::kInputs, "reset_pin", 1, 1, true));
   trace_->button = t.Add(G::kInputs, "button", 1, 0, true);
   trace_->midi_in = t.Add(G::kMidi, "midi_in", 1, 1, true);
   trace_->midi_out = t.Add(G::kMidi, "midi_out", 1, 1, true);
   avr_irq_register_notify(PortPin(avr_, 'B', 5), &Teensy::OnMidiOutPin, this);
   trace_->midi_out_byte = t.Add(G::kMidi, "midi_out_byte", 8, 0, false);
   trace_->midi_out_strobe = t.Add(G::kMidi, "midi_out_strobe", 1, 0, false);
-  TraceWatch(PortPin(avr_, 'D', 6), t.Add(G::kFirmware, "led", 1, 0, true), false);
+  TraceWatch(PortPin(avr_, 'D', 6), t.Add(G::kFirmware, "led", 1, 0, true));
   for (const TracedVector& v : kTracedVectors) {
     TraceWatch(avr_get_interrupt_irq(avr_, static_cast<uint8_t>(v.vector)) + AVR_INT_IRQ_RUNNING,
-               t.Add(G::kFirmware, v.name, 1, 0, false), false);
+               t.Add(G::kFirmware, v.name, 1, 0, false));
   }
 }
 
 const Trace* Teensy::trace() const { return trace_ ? &trace_->trace : nullptr; }
 
-void Teensy::TraceWatch(avr_irq_t* irq, int signal, bool inverted) {
-  trace_->taps.emplace_back(new Tracing::Tap{this, signal, inverted});
+void Teensy::TraceWatch(avr_irq_t* irq, int signal) {
+  trace_->taps.emplace_back(new Tracing::Tap{this, signal});
   avr_irq_register_notify(
       irq,
       [](avr_irq_t*, uint32_t value, void* param) {
         const Tracing::Tap* tap = static_cast<const Tracing::Tap*>(param);
-        tap->teensy->trace_->trace.Change(tap->signal, tap->teensy->avr_->cycle,
-                                          (value != 0) != tap->inverted);
+        tap->teensy->trace_->trace.Change(tap->signal, tap->teensy->avr_->cycle, value != 0);
       },
       trace_->taps.back().get());
 }

@@ -95,7 +95,7 @@ class Teensy {
   // The one place the harness learns that a byte went out on DIN: recorded in tx_ and on
   // the trace's midi_out_byte and strobe.
   void NoteByteOut(uint64_t cycle, uint8_t byte);
-  void TraceWatch(avr_irq_t* irq, int signal, bool inverted);
+  void TraceWatch(avr_irq_t* irq, int signal);
   void Reschedule();
   // Drives an input pin from outside, as the jack circuits do. simavr 1.6 re-drives every
   // input with its pull-up on whenever any bit of the port is written; registering the

@@ -214,9 +214,13 @@ std::string SigrokFaults(const Decoded& d, const std::vector<uint8_t>& sent) {
   return faults;
 }
 
-// What the harness put on a wire: DIN in gets the scenario's bytes, in the order they went.
+// What went onto a wire: DIN in gets the scenario's bytes, in the order they went; DIN out
+// the bytes the firmware sent.
 std::vector<uint8_t> SentOn(const std::string& channel, const RunResult& run) {
   std::vector<std::pair<uint64_t, uint8_t>> timed;
+  if (channel == "midi_out") {
+    for (const TxByte& b : run.tx) timed.emplace_back(b.cycle, b.byte);
+  }
   if (channel == "midi_in") {
     for (const Action& a : run.scenario.actions) {
       if (a.kind != ActionKind::kMidiIn) continue;
@@ -290,7 +294,8 @@ struct WireCase {
 
 class SigrokReadsTheWire : public testing::TestWithParam<WireCase> {};
 
-// The coordinator adds midi_out here once the pin carries the frames.
+// midi_out joins these once the MIDI OUT pin carries the frames (a timer-driven
+// transmitter); until then the pin stays idle.
 INSTANTIATE_TEST_SUITE_P(Wires, SigrokReadsTheWire,
                          testing::Values(WireCase{"merge-300-50.txt", "midi_in"},
                                          WireCase{"settings-din.txt", "midi_in"}),
