@@ -322,6 +322,40 @@ TEST_P(SigrokReadsTheWire, DecodedMidiIsWhatWasSentAndABrokenBitIsAFrameError) {
   EXPECT_NE(faults.find("Frame error"), std::string::npos) << faults;
 }
 
+// Until the MIDI OUT pin carries frames, DIN out's bytes played as the frames the wire would
+// carry, from each byte's send cycle, show that sigrok reads clocks and transport as MIDI.
+TEST(Sigrok, ReadsClockAndTransportOnADinOutWaveMadeFromTheBytesSent) {
+  ASSERT_TRUE(HaveTool("sigrok-cli")) << "sigrok-cli is needed (scripts/setup.sh installs it)";
+  const TracedRun& t = Default();
+  const std::string path = t.base + ".tx.logic.vcd";
+  {
+    std::ofstream f(path);
+    f << "$timescale 100 ps $end\n$scope module cv2midi $end\n$var wire 1 ! midi_out $end\n"
+      << "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n1!\n$end\n";
+    uint64_t free = 0;
+    for (const TxByte& b : t.run.tx) {
+      const uint64_t start = std::max(b.cycle, free);
+      free = start + 10 * 512;
+      bool level = true;
+      for (int bit = 0; bit < 10; ++bit) {
+        const bool next = bit == 0 ? false : bit == 9 ? true : ((b.byte >> (bit - 1)) & 1) != 0;
+        if (next == level) continue;
+        level = next;
+        f << "#" << (start + bit * 512) * kVcdUnitsPerCycle << "\n" << (level ? 1 : 0) << "!\n";
+      }
+    }
+    f << "#" << t.run.cycles * kVcdUnitsPerCycle << "\n";
+  }
+  const Decoded d = Sigrok(path, "midi_out");
+  const std::vector<uint8_t> sent = SentOn("midi_out", t.run);
+  EXPECT_EQ(sent.size(), t.run.tx.size());
+  EXPECT_EQ(SigrokFaults(d, sent), "");
+  ASSERT_FALSE(d.messages.empty());
+  EXPECT_EQ(d.messages.front(), "System Realtime: start");
+  EXPECT_EQ(d.messages[1], "System Realtime: timing clock");
+  EXPECT_EQ(d.messages.back(), "System Realtime: stop");
+}
+
 // tshark's reading of the USB capture: what is wrong with it, or "".
 std::string TsharkFaults(const std::string& pcap, size_t clocks_read) {
   int status = 0;
