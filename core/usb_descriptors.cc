@@ -31,8 +31,17 @@ const uint8_t kManufacturer[] CV2MIDI_IN_FLASH = {
     'p', 0, 'r', 0, 'o', 0, 'j', 0, 'e', 0, 'c', 0, 't', 0};
 const uint8_t kProduct[] CV2MIDI_IN_FLASH = {
     2 + 2 * 7, 3, 'c', 0, 'v', 0, '2', 0, 'm', 0, 'i', 0, 'd', 0, 'i', 0};
-const uint8_t kSerial[] CV2MIDI_IN_FLASH = {
-    2 + 2 * 8, 3, 'C', 0, 'V', 0, '2', 0, 'M', 0, '0', 0, '0', 0, '0', 0, '1', 0};
+// The jacks' names (iJack), which a host shows as its port names: what the computer sends
+// goes out of the DIN jack; what it receives is the clock (with DIN in merged).
+const uint8_t kDinOutName[] CV2MIDI_IN_FLASH = {
+    2 + 2 * 15, 3, 'c', 0, 'v', 0, '2', 0, 'm', 0, 'i', 0, 'd', 0, 'i', 0, ' ', 0,
+    'D', 0, 'I', 0, 'N', 0, ' ', 0, 'o', 0, 'u', 0, 't', 0};
+const uint8_t kClockName[] CV2MIDI_IN_FLASH = {
+    2 + 2 * 13, 3, 'c', 0, 'v', 0, '2', 0, 'm', 0, 'i', 0, 'd', 0, 'i', 0, ' ', 0,
+    'c', 0, 'l', 0, 'o', 0, 'c', 0, 'k', 0};
+const uint8_t kDinInName[] CV2MIDI_IN_FLASH = {
+    2 + 2 * 14, 3, 'c', 0, 'v', 0, '2', 0, 'm', 0, 'i', 0, 'd', 0, 'i', 0, ' ', 0,
+    'D', 0, 'I', 0, 'N', 0, ' ', 0, 'i', 0, 'n', 0};
 
 }  // namespace
 
@@ -43,7 +52,7 @@ const uint8_t kDeviceDescriptor[kDeviceDescriptorSize] CV2MIDI_IN_FLASH = {
     kControlSize,                // bMaxPacketSize0
     CV2MIDI_U16(kVendorId), CV2MIDI_U16(kProductId),
     CV2MIDI_U16(0x0100),         // bcdDevice 1.00
-    1, 2, 3,                     // manufacturer, product, serial strings
+    1, 2, kStringSerial,         // manufacturer, product, serial strings
     1,                           // one configuration
 };
 
@@ -59,11 +68,11 @@ const uint8_t kConfiguration[kConfigurationSize] CV2MIDI_IN_FLASH = {
     // MIDI 6.1.2.1 class-specific MS header: MS 1.0, total length of the MS descriptors.
     7, kCsInterface, 0x01, CV2MIDI_U16(0x0100), CV2MIDI_U16(7 + 6 + 6 + 9 + 9 + 9 + 5 + 9 + 5),
     // MIDI 6.1.2.2 MIDI IN jacks (B.4.3, table B-7 and B-8).
-    6, kCsInterface, 0x02, kEmbedded, kJackEmbeddedIn, 0,
-    6, kCsInterface, 0x02, kExternal, kJackExternalIn, 0,
+    6, kCsInterface, 0x02, kEmbedded, kJackEmbeddedIn, kStringDinOut,
+    6, kCsInterface, 0x02, kExternal, kJackExternalIn, kStringDinIn,
     // MIDI 6.1.2.3 MIDI OUT jacks, one source pin each (B.4.4, tables B-9 and B-10).
-    9, kCsInterface, 0x03, kEmbedded, kJackEmbeddedOut, 1, kJackExternalIn, 1, 0,
-    9, kCsInterface, 0x03, kExternal, kJackExternalOut, 1, kJackEmbeddedIn, 1, 0,
+    9, kCsInterface, 0x03, kEmbedded, kJackEmbeddedOut, 1, kJackExternalIn, 1, kStringClock,
+    9, kCsInterface, 0x03, kExternal, kJackExternalOut, 1, kJackEmbeddedIn, 1, kStringDinOut,
     // Audio 4.6.1.1 standard bulk OUT endpoint 2, 64 bytes (B.5.1).
     9, 5, kMidiOutEndpoint, 0x02, CV2MIDI_U16(kBulkSize), 0, 0, 0,
     // MIDI 6.2.2 class-specific MS bulk endpoint: feeds embedded IN jack 1 (B.5.2).
@@ -75,11 +84,14 @@ const uint8_t kConfiguration[kConfigurationSize] CV2MIDI_IN_FLASH = {
 };
 
 const uint8_t* StringDescriptor(uint8_t index, uint8_t* size) {
+  // The serial (index 3) is the unit's own, made at run time: not in this table.
   static const uint8_t* const kStrings[kStringCount] = {kLanguages, kManufacturer, kProduct,
-                                                        kSerial};
+                                                        nullptr, kDinOutName, kClockName,
+                                                        kDinInName};
   static const uint8_t kSizes[kStringCount] = {sizeof(kLanguages), sizeof(kManufacturer),
-                                               sizeof(kProduct), sizeof(kSerial)};
-  if (index >= kStringCount) return nullptr;
+                                               sizeof(kProduct), 0, sizeof(kDinOutName),
+                                               sizeof(kClockName), sizeof(kDinInName)};
+  if (index >= kStringCount || kStrings[index] == nullptr) return nullptr;
   *size = kSizes[index];
   return kStrings[index];
 }

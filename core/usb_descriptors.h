@@ -31,9 +31,16 @@ constexpr size_t kConfigurationSize = 101;
 extern const uint8_t kDeviceDescriptor[kDeviceDescriptorSize] CV2MIDI_IN_FLASH;
 extern const uint8_t kConfiguration[kConfigurationSize] CV2MIDI_IN_FLASH;
 
-// String descriptor `index` (0: the language list), or nullptr.
+// String indexes. The serial number is per unit (core/usb_serial.h): the USB driver
+// answers it from RAM, so StringDescriptor has none.
+constexpr uint8_t kStringSerial = 3;
+constexpr uint8_t kStringDinOut = 4;  // jacks 1 and 4: what the computer sends to DIN out
+constexpr uint8_t kStringClock = 5;   // jack 3: the clock (and DIN in) to the computer
+constexpr uint8_t kStringDinIn = 6;   // jack 2: the DIN in socket
+constexpr uint8_t kStringCount = 7;
+
+// String descriptor `index` (0: the language list) from the table in flash, or nullptr.
 const uint8_t* StringDescriptor(uint8_t index, uint8_t* size);
-constexpr uint8_t kStringCount = 4;
 
 }  // namespace usb
 }  // namespace cv2midi

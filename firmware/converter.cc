@@ -10,7 +10,9 @@
 #include "core/button.h"
 #include "core/setup_mode.h"
 #include "firmware/parts.h"
+#include "firmware/usb_identity.h"
 #include "hal/uart.h"
+#include "hal/usb.h"
 
 namespace cv2midi {
 namespace firmware {
@@ -91,6 +93,7 @@ __attribute__((noinline)) void Housekeeping() {
   engine.Poll(now);
   if (SettingsWaiting() && !engine.clock_present()) ApplySettings();
   if (EepromDirty() && engine.Quiet(now, kQuietTicks)) WriteEepromStep();
+  if (UsbSerialUnwritten() && engine.Quiet(now, kQuietTicks)) WriteUsbSerialStep();
   if (pending_event != ButtonEvent::kNone && engine.Quiet(now, kQuietTicks)) {
     WithdrawFastWindow();
     engine.OnButton(pending_event);
@@ -127,6 +130,7 @@ void Init() {
   hal::InitMidiUart();
   hal::InitTimers();
   InitLine(AtomicNow());
+  LoadUsbSerial(usb_device);
   usb_device.Attach();
   // INT0 on both edges: trigger mode acts on the jack's rise, run-gate mode on both.
   EICRA = _BV(ISC00);
@@ -164,6 +168,7 @@ void Run() {
   if (setup_requested) {
     RunSetup();
     usb_device.Poll(&OnUsbOut);
+    if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
     return;
   }
   if (shared.reset_changed || shared.edge_count != 0) TakeInterruptWork();
@@ -180,6 +185,7 @@ void Run() {
     Housekeeping();
   }
   usb_device.Poll(&OnUsbOut);
+  if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
   if (shared.wake || hal::midi_tx.started || LineNews()) {
     shared.wake = 0;
     ServiceLine();

@@ -173,10 +173,14 @@ void UsbDevice::ReplyFromFlash(const uint8_t* data, uint16_t size, uint16_t aske
 void UsbDevice::ReplyFromRam(uint8_t b0, uint8_t b1, uint8_t size, uint16_t asked) {
   ram_reply_[0] = b0;
   ram_reply_[1] = b1;
-  tx_ = ram_reply_;
+  ReplyFromRam(ram_reply_, size, asked);
+}
+
+void UsbDevice::ReplyFromRam(const uint8_t* data, uint8_t size, uint16_t asked) {
+  tx_ = data;
   tx_flash_ = false;
   tx_left_ = size < asked ? size : asked;
-  zero_length_needed_ = tx_left_ < asked && tx_left_ == 0;
+  zero_length_needed_ = tx_left_ < asked && tx_left_ % usb::kControlSize == 0;
   ep0_ = Ep0::kDataIn;
 }
 
@@ -211,6 +215,12 @@ void UsbDevice::Setup() {
         ReplyFromFlash(usb::kDeviceDescriptor, sizeof(usb::kDeviceDescriptor), length);
       } else if (kind == 2) {
         ReplyFromFlash(usb::kConfiguration, sizeof(usb::kConfiguration), length);
+      } else if (kind == 3 && static_cast<uint8_t>(value) == usb::kStringSerial) {
+        if (serial_ == nullptr) {
+          Stall();
+        } else {
+          ReplyFromRam(serial_, serial_[0], length);
+        }
       } else if (kind == 3) {
         uint8_t size = 0;
         const uint8_t* s = usb::StringDescriptor(static_cast<uint8_t>(value), &size);

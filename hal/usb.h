@@ -39,6 +39,10 @@ class UsbDevice {
   // Puts up to 64 bytes on the IN endpoint if its bank is free; returns false if not.
   bool SendIn(const uint8_t* data, uint8_t size);
 
+  // The serial number string descriptor (in RAM, kept by the caller); until it is set the
+  // device answers that string with a STALL.
+  void SetSerialString(const uint8_t* descriptor) { serial_ = descriptor; }
+
   bool configured() const { return configuration_ != 0; }
   bool suspended() const { return suspended_; }
   const UsbStats& stats() const { return stats_; }
@@ -64,6 +68,7 @@ class UsbDevice {
   void Stall();
   void ReplyFromFlash(const uint8_t* data, uint16_t size, uint16_t asked);
   void ReplyFromRam(uint8_t b0, uint8_t b1, uint8_t size, uint16_t asked);
+  void ReplyFromRam(const uint8_t* data, uint8_t size, uint16_t asked);
   void ReplyNothing();
 
   Ep0 ep0_ = Ep0::kIdle;
@@ -72,6 +77,7 @@ class UsbDevice {
   bool tx_flash_ = false;
   bool zero_length_needed_ = false;  // the reply is shorter than asked, a multiple of 64
   uint8_t ram_reply_[2] = {0, 0};
+  const uint8_t* serial_ = nullptr;
   uint8_t pending_address_ = 0;
   uint8_t configuration_ = 0;
   bool suspended_ = false;

@@ -13,6 +13,9 @@ packages=(
   gnuplot-nox
   python3
   chromium
+  gtkwave xvfb xauth  # the trace and GTKWave under a virtual display (tests)
+  sigrok-cli          # decodes the logic trace's MIDI (tests)
+  tshark              # reads the USB capture (tests)
 )
 
 missing=()
@@ -62,6 +65,11 @@ if [ "$need_kicad" = yes ] && [ "$codename" = bookworm ] &&
 fi
 
 "${sudo_cmd[@]}" apt-get update -qq
+# tshark's package asks whether non-root users may capture; answer no before it asks.
+if printf '%s\n' "${missing[@]}" | grep -qx tshark; then
+  echo "wireshark-common wireshark-common/install-setuid boolean false" |
+    "${sudo_cmd[@]}" debconf-set-selections
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

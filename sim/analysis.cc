@@ -169,6 +169,7 @@ Analysis Analyze(const RunResult& run) {
     }
     if (owed > 0) {
       ++a.bursts;
+      a.burst_edges.push_back(edges[i]);
       a.owed_clocks += owed;
       a.longest_burst = std::max(a.longest_burst, owed + 1);
       // From the first owed clock to this edge's first clock, every byte back to back.
@@ -234,6 +235,7 @@ Analysis Analyze(const RunResult& run) {
       const double ideal = edges[i] + latency + static_cast<double>(j) * divided / n;
       a.division_error_max_ns =
           std::max(a.division_error_max_ns, std::fabs((c - ideal) * kNsPerCycle));
+      a.clock_errors.push_back({c, (c - ideal) * kNsPerCycle});
       ++a.divided_clocks;
     }
   }

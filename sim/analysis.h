@@ -65,8 +65,14 @@ struct Analysis {
   // before it), steady or not: how exactly the division itself lands.
   size_t divided_clocks = 0;
   double division_error_max_ns = 0;
+  struct ClockError {
+    uint64_t cycle;
+    double ns;
+  };
+  std::vector<ClockError> clock_errors;  // each divided clock's error, for the plot
 
   size_t bursts = 0;
+  std::vector<uint64_t> burst_edges;  // the edge each burst of owed clocks went out after
   size_t owed_clocks = 0;
   size_t longest_burst = 0;
   bool bursts_back_to_back = true;

@@ -1,5 +1,6 @@
 // cv2midi-sim: runs the real firmware image on a simulated Teensy against a scenario,
-// prints the report, writes a VCD, a GTKWave save file and a spacing plot, and exits 1
+// prints the report, writes the traces (VCD, logic VCD, GTKWave save file, USB capture)
+// and a tempo plot, and exits 1
 // when the run breaks the contract (2 for bad arguments or a bad scenario).
 #include <cstdio>
 #include <cstring>
@@ -19,7 +20,7 @@ void Usage() {
                " SCENARIO\n"
                "  SCENARIO  a scenario file (see sim/scenarios/README.md)\n"
                "  --elf     the firmware image (default: the one this build made)\n"
-               "  --out     where the .vcd, .gtkw and .png go (default: build/sim-out)\n"
+               "  --out     where the .vcd, .gtkw, .logic.vcd, .pcap and .png go (default: build/sim-out)\n"
                "  --no-trace  skip the VCD and the plot\n"
                "  --dump    list every clock edge and every byte written to UDR1, by cycle\n"
                "  --profile  after the report, the functions the awake cycles went to\n";
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
       std::cerr << "cv2midi-sim: cannot create " << out_dir << "\n";
       return 2;
     }
-    options.vcd = base + ".vcd";
+    options.trace_base = base;
   }
   std::vector<FunctionSymbol> symbols;
   if (options.profile && !ReadFunctionSymbols(options.elf, &symbols, &error)) {
@@ -104,9 +105,11 @@ int main(int argc, char** argv) {
   }
   if (trace) {
     std::string note;
-    WriteGtkwSave(base + ".gtkw", options.vcd);
-    const bool plotted = WriteSpacingPlot(run, base + ".png", &note);
-    std::cout << "\nTrace  " << options.vcd << "\n       gtkwave " << base << ".gtkw\n";
+    const bool plotted = WritePlot(run, analysis, base + ".png", &note);
+    std::cout << "\nTrace  gtkwave " << base << ".gtkw\n"
+              << "Logic  sigrok-cli -I vcd:downsample=625 -i " << base
+              << ".logic.vcd -P uart:rx=midi_in:baudrate=31250,midi\n";
+    if (scenario.usb_host) std::cout << "USB    tshark -r " << base << ".pcap -V\n";
     if (plotted) {
       std::cout << "Plot   " << base << ".png\n";
     } else {

@@ -1,6 +1,8 @@
-// Report printing, GTKWave save file and the spacing plot.
+// Report printing and the tempo and timing plot.
 #include "sim/report.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -90,6 +92,7 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
     out << "\nUSB (a simulated host, reading the IN endpoint once a frame)\n";
     out << "  enumerations " << u.enumerations << (u.enumerated ? ", configured" : ", NOT configured")
         << "; descriptor faults " << u.descriptor_faults.size() << "; STALLs " << u.stalls_seen
+        << "; serial " << (u.strings.count(3) ? u.strings.at(3) : std::string("none"))
         << "\n  packets read " << u.packets.size() << " in " << u.frames << " frames: "
         << a.usb_clock_matched << " of " << a.usb_clock_bytes
         << " clock/transport bytes sent while the host read, " << a.usb_din_in_packets
@@ -129,54 +132,114 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   out << "\n" << (a.pass ? "PASS" : "FAIL") << ": " << sc.name << "\n";
 }
 
-bool WriteGtkwSave(const std::string& gtkw_path, const std::string& vcd_path) {
-  std::ofstream f(gtkw_path);
-  if (!f) return false;
-  f << "[dumpfile] \"" << vcd_path << "\"\n"
-    << "[savefile] \"" << gtkw_path << "\"\n"
-    << "[timestart] 0\n[size] 1600 600\n[pos] -1 -1\n"
-    << "[sst_width] 240\n[signals_width] 220\n[sst_expanded] 1\n"
-    << "@28\nclock_pin_PD4\nreset_pin_PD0\nbutton_pin_PB0\n"
-    << "@22\nmidi_tx_byte[7:0]\n"
-    << "@28\nmidi_tx_strobe\ntimer3_compa_isr\nled_PD6\n";
-  return static_cast<bool>(f);
-}
-
-bool WriteSpacingPlot(const RunResult& run, const std::string& png_path, std::string* note) {
+bool WritePlot(const RunResult& run, const Analysis& a, const std::string& png_path,
+               std::string* note) {
   const std::string data = png_path + ".dat";
   const std::string script = png_path + ".gp";
+  auto at = [](uint64_t cycle) {
+    return Fixed((static_cast<double>(cycle) - kScenarioStart) / 16e6, 6);
+  };
+  std::vector<uint64_t> clocks, transport;
+  std::vector<const TxByte*> transport_bytes;
+  for (const TxByte& b : run.tx) {
+    if (b.byte == midi::kClock) clocks.push_back(b.cycle);
+    if (b.byte == midi::kStart || b.byte == midi::kStop || b.byte == midi::kContinue) {
+      transport.push_back(b.cycle);
+      transport_bytes.push_back(&b);
+    }
+  }
+  // Whether a Start, Stop or Continue went out between two moments: no tempo spans those.
+  auto transport_between = [&transport](uint64_t from, uint64_t to) {
+    auto it = std::upper_bound(transport.begin(), transport.end(), from);
+    return it != transport.end() && *it < to;
+  };
+  double lo = 1e9, hi = 0;
+  auto range = [&lo, &hi](double bpm) {
+    lo = std::min(lo, bpm);
+    hi = std::max(hi, bpm);
+  };
   {
     std::ofstream d(data);
+    // 0: the input tempo, from each interval between edges the glitch rule accepts.
     uint64_t last = 0;
-    for (const TxByte& b : run.tx) {
-      if (b.byte != midi::kClock) continue;
-      if (last != 0) d << Fixed(b.cycle / 16e6, 6) << " " << Fixed((b.cycle - last) / 16e3, 4) << "\n";
-      last = b.cycle;
-    }
-    d << "\n\n";
-    for (const TxByte& b : run.tx) {
-      if (b.byte == midi::kStart || b.byte == midi::kStop || b.byte == midi::kContinue) {
-        d << Fixed(b.cycle / 16e6, 6) << " " << (b.byte == midi::kStop ? "Stop" : "Start")
-          << "\n";
+    for (const Edge& e : run.edges) {
+      if (last != 0 && e.at - last < a.glitch_window) continue;
+      if (last != 0 && !transport_between(last, e.at)) {
+        const double bpm = 60 * 16e6 / (static_cast<double>(e.at - last) * run.scenario.pulse_ppqn);
+        d << at(e.at) << " " << Fixed(bpm, 3) << "\n";
+        range(bpm);
       }
+      last = e.at;
     }
+    // 1: the output tempo, from each beat of 24 clocks.
+    d << "\n\n";
+    for (size_t k = 24; k < clocks.size(); ++k) {
+      if (transport_between(clocks[k - 24], clocks[k])) continue;
+      const double bpm = 60 * 16e6 / static_cast<double>(clocks[k] - clocks[k - 24]);
+      d << at(clocks[k]) << " " << Fixed(bpm, 3) << "\n";
+      range(bpm);
+    }
+    // 2: every edge; 3: each clock's timing error; 4: the catch-up bursts.
+    d << "\n\n";
+    for (const Edge& e : run.edges) d << at(e.at) << "\n";
+    d << "\n\n";
+    for (const Analysis::ClockError& c : a.clock_errors) d << at(c.cycle) << " " << Fixed(c.ns, 1) << "\n";
+    d << "\n\n";
+    for (uint64_t e : a.burst_edges) d << at(e) << "\n";
+    if (a.burst_edges.empty()) d << "NaN\n";
   }
+  if (hi == 0) {
+    lo = 100;
+    hi = 140;
+  }
+  // Room above the curves for the transport labels, and below for the edge ticks.
+  const double span = std::max(hi - lo, 0.1 * hi);
+  const double y_lo = std::max(0.0, lo - 0.25 * span), y_hi = hi + 0.3 * span;
+  const double t_end = (static_cast<double>(run.cycles) - kScenarioStart) / 16e6;
+  double err = 62.5;
+  for (const Analysis::ClockError& c : a.clock_errors) err = std::max(err, std::fabs(c.ns));
   {
     std::ofstream g(script);
-    g << "set terminal pngcairo size 1200,500 font 'sans,10'\n"
+    g << "set terminal pngcairo size 1400,820 font 'sans,11'\n"
       << "set output '" << png_path << "'\n"
-      << "set title 'cv2midi: spacing of MIDI clocks (" << run.scenario.name << ")'\n"
-      << "set xlabel 'time (s)'\nset ylabel 'clock to clock (ms)'\n"
-      << "set logscale y\nset grid\nset key off\n"
-      << "plot '" << data << "' index 0 using 1:2 with points pt 7 ps 0.4 lc rgb '#1f77b4', "
-      << "'' index 1 using 1:(0.3):2 with labels rotate left tc rgb '#d62728'\n";
+      << "set multiplot title 'cv2midi on a simulated Teensy: " << run.scenario.name << "'\n"
+      << "set lmargin 12\nset rmargin 4\nset grid\n"
+      << "set xrange [" << Fixed(-0.01 * t_end, 3) << ":" << Fixed(1.01 * t_end, 3) << "]\n"
+      << "set size 1,0.64\nset origin 0,0.33\n"
+      << "set format x ''\nset ylabel 'tempo (BPM)'\n"
+      << "set yrange [" << Fixed(y_lo, 1) << ":" << Fixed(y_hi, 1) << "]\n"
+      << "set key outside top center horizontal\n";
+    // Transport bytes: a line each, labelled inside the plot.
+    for (const TxByte* b : transport_bytes) {
+      const char* name = b->byte == midi::kStart ? "Start" : b->byte == midi::kStop ? "Stop" : "Continue";
+      const char* colour = b->byte == midi::kStop ? "#d62728" : "#2ca02c";
+      g << "set arrow from " << at(b->cycle) << ", graph 0 to " << at(b->cycle)
+        << ", graph 1 nohead lw 1.5 lc rgb '" << colour << "' back\n"
+        << "set label '" << name << "' at " << at(b->cycle) << ", graph 0.97 right rotate by 90"
+        << " offset 1.2,0 tc rgb '" << colour << "' front\n";
+    }
+    const double tick_top = y_lo + 0.06 * (y_hi - y_lo);
+    g << "plot '" << data << "' index 2 using 1:(" << Fixed(y_lo, 1) << "):(0):(" << Fixed(tick_top - y_lo, 2)
+      << ") with vectors nohead lc rgb '#999999' title 'edges', "
+      << "'' index 0 using 1:2 with steps lw 5 lc rgb '#ffbb78' title 'input tempo (from the edges)', "
+      << "'' index 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' title 'output tempo (from each 24 clocks)', "
+      << "'' index 4 using 1:(" << Fixed(tick_top, 1) << ") with points pt 9 ps 1.6 lc rgb '#9467bd'"
+      << " title 'catch-up burst (owed clocks sent back to back)'\n"
+      << "unset arrow\nunset label\n"
+      << "set size 1,0.33\nset origin 0,0\nset format x '%g'\nset xlabel 'time (s)'\n"
+      << "set ylabel 'timing error (ns)'\n"
+      << "set yrange [" << Fixed(-1.3 * err, 1) << ":" << Fixed(1.3 * err, 1) << "]\n"
+      << "set key outside top center horizontal\n"
+      << "plot 62.5 with lines dt 2 lc rgb '#999999' title 'one CPU cycle (62.5 ns)', -62.5 with lines dt 2 lc rgb '#999999' notitle, "
+      << "'" << data << "' index 3 using 1:2 with points pt 7 ps 0.4 lc rgb '#1f77b4'"
+      << " title 'each clock against edge + L + j x interval / N (measured at the UDR1 write)'\n"
+      << "unset multiplot\n";
   }
-  const std::string cmd = "gnuplot '" + script + "' 2>&1";
-  if (std::system(("command -v gnuplot >/dev/null 2>&1")) != 0) {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
     *note = "gnuplot is not installed (scripts/setup.sh installs gnuplot-nox): no plot";
     return false;
   }
-  if (std::system(cmd.c_str()) != 0) {
+  if (std::system(("gnuplot '" + script + "' 2>&1").c_str()) != 0) {
     *note = "gnuplot failed; its script is " + script;
     return false;
   }

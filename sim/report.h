@@ -1,5 +1,5 @@
-// The printed report and the files beside it: a GTKWave save file for the VCD and a PNG of
-// clock spacing over time.
+// The printed report, and a PNG a musician reads: tempo in and out over time, with the
+// edges, transport and catch-up bursts, and each clock's timing error.
 #ifndef CV2MIDI_SIM_REPORT_H_
 #define CV2MIDI_SIM_REPORT_H_
 
@@ -13,9 +13,9 @@ namespace cv2midi {
 namespace sim {
 
 void PrintReport(const RunResult& run, const Analysis& analysis, std::ostream& out);
-bool WriteGtkwSave(const std::string& gtkw_path, const std::string& vcd_path);
 // Needs gnuplot; says why in `note` when it could not draw.
-bool WriteSpacingPlot(const RunResult& run, const std::string& png_path, std::string* note);
+bool WritePlot(const RunResult& run, const Analysis& analysis, const std::string& png_path,
+               std::string* note);
 
 }  // namespace sim
 }  // namespace cv2midi

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/midi_parser.h"
+#include "core/usb_serial.h"
 #include "core/usb_midi_packet.h"
 #include <cstdlib>
 #include <fstream>
@@ -33,6 +34,35 @@ unsigned FlashBytes(const std::string& elf) {
   return bytes;
 }
 
+// The view GTKWave opens on: the first edge, the Start and the first clock.
+void FirstBeat(const RunResult& run, uint64_t* from, uint64_t* edge_at, uint64_t* to) {
+  const uint64_t edge = run.edges.empty() ? 0 : run.edges.front().at;
+  uint64_t clock = edge;
+  for (const TxByte& b : run.tx) {
+    if (b.cycle >= edge && b.byte == 0xF8) {
+      clock = b.cycle;
+      break;
+    }
+  }
+  *edge_at = edge;
+  *from = edge > 100 * kCyclesPerUs ? edge - 100 * kCyclesPerUs : 0;
+  *to = clock + 500 * kCyclesPerUs;
+}
+
+bool WriteTraces(const Teensy& teensy, const RunResult& run, const std::string& base,
+                 std::string* error) {
+  const Trace& trace = *teensy.trace();
+  uint64_t from = 0, edge = 0, to = 0;
+  FirstBeat(run, &from, &edge, &to);
+  if (!trace.WriteVcd(base + ".vcd", teensy.cycle()) ||
+      !trace.WriteLogicVcd(base + ".logic.vcd", teensy.cycle()) ||
+      !trace.WriteGtkw(base + ".gtkw", base + ".vcd", from, edge, to)) {
+    *error = "cannot write the traces " + base + ".*";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult* result,
@@ -52,14 +82,15 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
   }
   if (!teensy.Load(options.elf, eeprom, error)) return false;
   if (options.profile) teensy.CountCyclesPerInstruction();
-  if (!options.vcd.empty() && !teensy.TraceTo(options.vcd)) {
-    *error = "cannot write the trace " + options.vcd;
-    return false;
-  }
+  if (!options.trace_base.empty()) teensy.StartTrace();
   std::unique_ptr<UsbHost> host;
   if (scenario.usb_host) {
     host.reset(new UsbHost(&teensy));
-    host->Start(2 * kCyclesPerMs);
+    if (!options.trace_base.empty() && !host->CaptureTo(options.trace_base + ".pcap")) {
+      *error = "cannot write the USB capture " + options.trace_base + ".pcap";
+      return false;
+    }
+    host->Start(options.host_start);
   }
   std::vector<Edge>& edges = result->edges;
   for (const Pulse& p : scenario.pulses) {
@@ -124,11 +155,14 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
     }
   }
   teensy.RunUntil(scenario.end);
+  // What the MIDI OUT pin carried, read as a receiver would.
   result->midi_out = teensy.midi_out();
   WireDecode wire = DecodeWire(result->midi_out);
-  result->tx = std::move(wire.bytes);
+  for (const TxByte& b : wire.bytes) teensy.NoteByteOut(b.cycle, b.byte);
+  result->tx = teensy.tx();
   result->wire_faults = std::move(wire.faults);
   result->uart_writes = teensy.uart_writes();
+  result->simavr_compare_fixes = teensy.simavr_compare_fixes();
   result->led = teensy.led();
   result->cycles = teensy.cycle();
   result->sleep_cycles = teensy.sleep_cycles();
@@ -137,8 +171,11 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
   result->flash = FlashBytes(options.elf);
   result->crashed = teensy.crashed();
   if (host) result->usb = host->report();
-  result->eeprom = teensy.ReadEeprom(kSettingsBytes);
+  result->eeprom = teensy.ReadEeprom(usb::kSerialAddress + usb::kSerialBlockBytes);
   result->word_cycles = teensy.word_cycles();
+  if (!options.trace_base.empty() && !WriteTraces(teensy, *result, options.trace_base, error)) {
+    return false;
+  }
   result->wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return true;

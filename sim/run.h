@@ -27,6 +27,7 @@ struct RunResult {
   std::vector<PinChange> midi_out;      // that pin's level changes, exact cycles
   std::vector<WireFault> wire_faults;   // framing errors, changes off the bit grid
   size_t uart_writes = 0;               // bytes written to UDR1 (must be none)
+  size_t simavr_compare_fixes = 0;      // compares simavr skipped, made by the harness
   std::vector<PinChange> led;
   uint64_t cycles = 0;
   uint64_t sleep_cycles = 0;
@@ -36,15 +37,20 @@ struct RunResult {
   bool crashed = false;
   double wall_seconds = 0;
   UsbHostReport usb;  // empty when the scenario has no host
-  std::vector<uint8_t> eeprom;  // the settings block's bytes at the end of the run
+  // EEPROM at the end of the run, from address 0 through the serial number's block (the
+  // settings block first); pass it as RunOptions::eeprom for a power cycle.
+  std::vector<uint8_t> eeprom;
   std::vector<uint64_t> word_cycles;  // awake cycles per instruction word, if profiled
 };
 
 struct RunOptions {
   std::string elf;
-  std::string vcd;  // empty: no trace
+  // Empty: no trace. Otherwise the run writes BASE.vcd (GTKWave), BASE.gtkw (its save
+  // file), BASE.logic.vcd (the 1-bit wires, for sigrok) and, with a host, BASE.pcap.
+  std::string trace_base;
   std::vector<uint8_t> eeprom;  // if not empty: boot with this EEPROM (a power cycle)
   bool profile = false;  // count awake cycles per instruction (RunResult::word_cycles)
+  uint64_t host_start = 2 * kCyclesPerMs;  // when the USB host first looks at the bus
 };
 
 bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult* result,

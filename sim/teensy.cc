@@ -9,11 +9,11 @@
 #include <sim_elf.h>
 #include <sim_interrupts.h>
 #include <sim_irq.h>
-#include <sim_vcd_file.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -21,10 +21,10 @@ namespace cv2midi {
 namespace sim {
 namespace {
 
-constexpr int kTimer3CompAVector = 32;  // ATmega32U4 datasheet 9.1, TIMER3 COMPA
 constexpr uint8_t kStackPaint = 0xC5;   // what firmware/main.cc paints free RAM with
 // Registers the harness reads (32U4 datasheet 31, register summary).
-constexpr avr_io_addr_t kPortB = 0x25, kTccr1A = 0x80, kOcr1AL = 0x88, kOcr1AH = 0x89;
+constexpr avr_io_addr_t kPortB = 0x25, kTccr1A = 0x80, kTcnt1L = 0x84, kTcnt1H = 0x85;
+constexpr avr_io_addr_t kOcr1AL = 0x88, kOcr1AH = 0x89;
 // Compares at OCR1A below this, just after a wrap, are the ones simavr can skip.
 constexpr uint16_t kSkippableCompare = 8;
 
@@ -32,21 +32,40 @@ avr_irq_t* PortPin(avr_t* avr, char port, int bit) {
   return avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit);
 }
 
+// The interrupts the trace shows, by vector number (ATmega32U4 datasheet 9.1).
+struct TracedVector {
+  int vector;
+  const char* name;
+};
+constexpr TracedVector kTracedVectors[] = {
+    {16, "timer1_capt_isr"},   // the clock edge
+    {1, "int0_isr"},           // the reset jack
+    {17, "timer1_compa_isr"},  // compare A
+    {32, "timer3_compa_isr"},  // the alarm that sends a scheduled byte
+    {33, "timer3_compb_isr"},  // wake-up
+    {20, "timer1_ovf_isr"},    // extends the capture count
+    {21, "timer0_compa_isr"},  // the 1 ms tick
+    {25, "usart1_rx_isr"},     // MIDI in
+};
+
 }  // namespace
 
-struct Teensy::Trace {
-  avr_vcd_t vcd;
-  avr_irq_t* tx_irqs = nullptr;  // [0] byte, [1] strobe
+struct Teensy::Tracing {
+  // An IRQ feeding one signal of the trace.
+  struct Tap {
+    Teensy* teensy;
+    int signal;
+  };
+  Trace trace;
+  std::vector<std::unique_ptr<Tap>> taps;
+  int clock_jack = 0, reset_jack = 0, button = 0;
+  int midi_in = 0, midi_out = 0, midi_out_byte = 0, midi_out_strobe = 0;
   bool strobe = false;
 };
 
 Teensy::Teensy() = default;
 
 Teensy::~Teensy() {
-  if (trace_ != nullptr) {
-    avr_vcd_close(&trace_->vcd);
-    delete trace_;
-  }
   if (avr_ != nullptr) avr_terminate(avr_);
 }
 
@@ -98,7 +117,7 @@ bool Teensy::Load(const std::string& elf_path, const std::vector<uint8_t>& eepro
   avr_irq_register_notify(avr_io_getirq(avr_, AVR_IOCTL_UART_GETIRQ('1'), UART_IRQ_OUTPUT),
                           &Teensy::OnTx, this);
   avr_irq_register_notify(PortPin(avr_, 'D', 6), &Teensy::OnLed, this);
-  avr_irq_register_notify(PortPin(avr_, 'B', 5), &Teensy::OnMidiOut, this);
+  avr_irq_register_notify(PortPin(avr_, 'B', 5), &Teensy::OnMidiOutPin, this);
   for (avr_io_t* io = avr_->io_port; io != nullptr; io = io->next) {
     if (std::strcmp(io->kind, "timer") == 0 && reinterpret_cast<avr_timer_t*>(io)->name == '1') {
       timer1_ = reinterpret_cast<avr_timer_t*>(io);
@@ -130,35 +149,71 @@ void Teensy::Drive(char port, int bit, bool level) {
   avr_raise_irq(PortPin(avr_, port, bit), level ? 1 : 0);
 }
 
-bool Teensy::TraceTo(const std::string& vcd_path) {
-  trace_ = new Trace();
-  // Flush often enough that a 1200-clock-a-second run never overflows simavr's FIFO.
-  if (avr_vcd_init(avr_, vcd_path.c_str(), &trace_->vcd, 1000) != 0) return false;
-  static const char* kTxNames[] = {"midi_tx_byte", "midi_tx_strobe"};
-  trace_->tx_irqs = avr_alloc_irq(&avr_->irq_pool, 0, 2, kTxNames);
-  avr_vcd_add_signal(&trace_->vcd, PortPin(avr_, 'D', 4), 1, "clock_pin_PD4");
-  avr_vcd_add_signal(&trace_->vcd, PortPin(avr_, 'D', 0), 1, "reset_pin_PD0");
-  avr_vcd_add_signal(&trace_->vcd, PortPin(avr_, 'B', 0), 1, "button_pin_PB0");
-  avr_vcd_add_signal(&trace_->vcd, PortPin(avr_, 'D', 6), 1, "led_PD6");
-  avr_vcd_add_signal(&trace_->vcd, &trace_->tx_irqs[0], 8, "midi_tx_byte");
-  avr_vcd_add_signal(&trace_->vcd, &trace_->tx_irqs[1], 1, "midi_tx_strobe");
-  avr_vcd_add_signal(&trace_->vcd,
-                     avr_get_interrupt_irq(avr_, kTimer3CompAVector) + AVR_INT_IRQ_RUNNING, 1,
-                     "timer3_compa_isr");
-  return avr_vcd_start(&trace_->vcd) == 0;
+void Teensy::StartTrace() {
+  trace_.reset(new Tracing());
+  Trace& t = trace_->trace;
+  using G = TraceGroup;
+  // Levels at time 0 are the idle ones Load drove: jacks low (so the inverting stage holds
+  // the pins high), button up, MIDI lines idle high, LED off, no interrupt running.
+  trace_->clock_jack = t.Add(G::kInputs, "clock_jack", 1, 0, true);
+  TraceWatch(PortPin(avr_, 'D', 4), t.Add(G::kInputs, "clock_pin", 1, 1, true));
+  trace_->reset_jack = t.Add(G::kInputs, "reset_jack", 1, 0, true);
+  TraceWatch(PortPin(avr_, 'D', 0), t.Add(G::kInputs, "reset_pin", 1, 1, true));
+  trace_->button = t.Add(G::kInputs, "button", 1, 0, true);
+  trace_->midi_in = t.Add(G::kMidi, "midi_in", 1, 1, true);
+  trace_->midi_out = t.Add(G::kMidi, "midi_out", 1, 1, true);
+  trace_->midi_out_byte = t.Add(G::kMidi, "midi_out_byte", 8, 0, false);
+  trace_->midi_out_strobe = t.Add(G::kMidi, "midi_out_strobe", 1, 0, false);
+  TraceWatch(PortPin(avr_, 'D', 6), t.Add(G::kFirmware, "led", 1, 0, true));
+  for (const TracedVector& v : kTracedVectors) {
+    TraceWatch(avr_get_interrupt_irq(avr_, static_cast<uint8_t>(v.vector)) + AVR_INT_IRQ_RUNNING,
+               t.Add(G::kFirmware, v.name, 1, 0, false));
+  }
+}
+
+const Trace* Teensy::trace() const { return trace_ ? &trace_->trace : nullptr; }
+
+void Teensy::TraceWatch(avr_irq_t* irq, int signal) {
+  trace_->taps.emplace_back(new Tracing::Tap{this, signal});
+  avr_irq_register_notify(
+      irq,
+      [](avr_irq_t*, uint32_t value, void* param) {
+        const Tracing::Tap* tap = static_cast<const Tracing::Tap*>(param);
+        tap->teensy->trace_->trace.Change(tap->signal, tap->teensy->avr_->cycle, value != 0);
+      },
+      trace_->taps.back().get());
 }
 
 void Teensy::SetClockJack(bool high) {
   last_clock_raise_ = avr_->cycle;
+  if (trace_) trace_->trace.Change(trace_->clock_jack, avr_->cycle, high);
   Drive('D', 4, !high);
 }
 
-void Teensy::SetResetJack(bool high) { Drive('D', 0, !high); }
+void Teensy::SetResetJack(bool high) {
+  if (trace_) trace_->trace.Change(trace_->reset_jack, avr_->cycle, high);
+  Drive('D', 0, !high);
+}
 
-void Teensy::SetButton(bool pressed) { Drive('B', 0, !pressed); }
+void Teensy::SetButton(bool pressed) {
+  if (trace_) trace_->trace.Change(trace_->button, avr_->cycle, pressed);
+  Drive('B', 0, !pressed);
+}
 
 void Teensy::SendMidiIn(uint8_t byte) {
   avr_raise_irq(avr_io_getirq(avr_, AVR_IOCTL_UART_GETIRQ('1'), UART_IRQ_INPUT), byte);
+  // The frame: start bit low, eight data bits LSB first, stop bit high.
+  const uint64_t start = std::max(avr_->cycle, midi_in_free_);
+  midi_in_free_ = start + 10 * kMidiBit;
+  bool level = true;
+  for (int bit = 0; bit < 10; ++bit) {
+    const bool next = bit == 0 ? false : bit == 9 ? true : ((byte >> (bit - 1)) & 1) != 0;
+    if (next == level) continue;
+    level = next;
+    const uint64_t at = start + bit * kMidiBit;
+    if (trace_) trace_->trace.Change(trace_->midi_in, at, level);
+    At(at, [this, next] { Drive('D', 2, next); });
+  }
 }
 
 void Teensy::At(uint64_t cycle, std::function<void()> action) {
@@ -237,14 +292,32 @@ void Teensy::OnSleep(avr_t* avr, uint64_t cycles) {
   static_cast<Teensy*>(avr->custom.data)->sleep_cycles_ += cycles + 1;
 }
 
-void Teensy::OnTx(avr_irq_t* /*irq*/, uint32_t value, void* param) {
+void Teensy::OnTx(avr_irq_t* /*irq*/, uint32_t /*value*/, void* param) {
+  ++static_cast<Teensy*>(param)->uart_writes_;
+}
+
+// TCNT1 as the firmware would read it now, through simavr's own read hook for the register
+// (it rebuilds the count from the cycle; it has no side effects).
+uint16_t Teensy::ReadTimer1() {
+  const avr_io_addr_t io = AVR_DATA_TO_IO(kTcnt1L);
+  if (avr_->io[io].r.c != nullptr) avr_->io[io].r.c(avr_, kTcnt1L, avr_->io[io].r.param);
+  return static_cast<uint16_t>(avr_->data[kTcnt1L] | (avr_->data[kTcnt1H] << 8));
+}
+
+void Teensy::OnMidiOutPin(avr_irq_t* /*irq*/, uint32_t value, void* param) {
   Teensy* self = static_cast<Teensy*>(param);
-  ++self->uart_writes_;
-  if (self->trace_ != nullptr) {
-    self->trace_->strobe = !self->trace_->strobe;
-    avr_raise_irq(&self->trace_->tx_irqs[0], value & 0xFF);
-    avr_raise_irq(&self->trace_->tx_irqs[1], self->trace_->strobe ? 1 : 0);
-  }
+  const bool level = (value & 1) != 0;
+  const bool last = self->midi_out_.empty() ? true : self->midi_out_.back().level;
+  if (level == last) return;
+  // The pin reaches us between instructions, 0-1 cycle after the compare moved it (exactly
+  // 1 after sleep). The compare moved it as TCNT1 became OCR1A + 1 (SIMAVR.md).
+  const uint16_t ocr = static_cast<uint16_t>(self->avr_->data[kOcr1AL] |
+                                             (self->avr_->data[kOcr1AH] << 8));
+  const uint16_t since = static_cast<uint16_t>(self->ReadTimer1() - ocr - 1);
+  uint64_t cycle = self->avr_->cycle;
+  if (since <= 4) cycle -= since;  // else not a compare change: keep the cycle seen
+  self->midi_out_.push_back(PinChange{cycle, level});
+  self->NoteMidiOutLevel(cycle, level);
 }
 
 // simavr (1.6 and upstream alike) arms the compares of a new timer period in its overflow
@@ -268,38 +341,30 @@ uint64_t Teensy::CheckSmallCompare(avr_t* avr, uint64_t /*when*/, void* param) {
   Teensy* self = static_cast<Teensy*>(param);
   const uint16_t ocr = static_cast<uint16_t>(avr->data[kOcr1AL] | (avr->data[kOcr1AH] << 8));
   const bool toggling = (avr->data[kTccr1A] & 0xC0) == 0x40;
-  const bool made = !self->midi_out_.empty() && self->midi_out_.back().cycle >= self->small_compare_at_;
+  const bool made =
+      !self->midi_out_.empty() && self->midi_out_.back().cycle >= self->small_compare_at_;
   if (ocr == self->small_compare_ocr_ && toggling && !made) {
     ++self->simavr_compare_fixes_;
     avr_raise_interrupt(avr, &self->timer1_->comp[0].interrupt);
     const bool port = (avr->data[kPortB] & (1u << 5)) != 0;
-    avr_raise_irq(&self->timer1_->io.irq[TIMER_IRQ_OUT_COMP + 0], AVR_IOPORT_OUTPUT | (port ? 0 : 1));
+    avr_raise_irq(&self->timer1_->io.irq[TIMER_IRQ_OUT_COMP + 0],
+                  AVR_IOPORT_OUTPUT | (port ? 0 : 1));
   }
   return 0;
 }
 
-// TCNT1 as the firmware would read it now, through simavr's own read hook for the register
-// (it rebuilds the count from the cycle; it has no side effects).
-uint16_t Teensy::ReadTimer1() {
-  constexpr avr_io_addr_t kTcnt1L = 0x84, kTcnt1H = 0x85;  // 32U4 datasheet 31 (register summary)
-  avr_io_addr_t io = AVR_DATA_TO_IO(kTcnt1L);
-  if (avr_->io[io].r.c != nullptr) avr_->io[io].r.c(avr_, kTcnt1L, avr_->io[io].r.param);
-  return static_cast<uint16_t>(avr_->data[kTcnt1L] | (avr_->data[kTcnt1H] << 8));
+void Teensy::NoteMidiOutLevel(uint64_t cycle, bool level) {
+  if (trace_) trace_->trace.Change(trace_->midi_out, cycle, level);
 }
 
-void Teensy::OnMidiOut(avr_irq_t* /*irq*/, uint32_t value, void* param) {
-  Teensy* self = static_cast<Teensy*>(param);
-  const bool level = (value & 1) != 0;
-  const bool last = self->midi_out_.empty() ? true : self->midi_out_.back().level;
-  if (level == last) return;
-  // The pin reaches us between instructions, 0-1 cycle after the compare moved it (exactly
-  // 1 after sleep). The compare moved it as TCNT1 became OCR1A + 1 (SIMAVR.md).
-  const uint16_t ocr = static_cast<uint16_t>(self->avr_->data[kOcr1AL] |
-                                             (self->avr_->data[kOcr1AH] << 8));
-  const uint16_t since = static_cast<uint16_t>(self->ReadTimer1() - ocr - 1);
-  uint64_t cycle = self->avr_->cycle;
-  if (since <= 4) cycle -= since;  // else not a compare change: keep the cycle seen
-  self->midi_out_.push_back(PinChange{cycle, level});
+void Teensy::NoteByteOut(uint64_t cycle, uint8_t byte) {
+  tx_.push_back(TxByte{cycle, byte});
+  if (trace_) {
+    // The strobe toggles once per byte, so repeated F8s stay visible.
+    trace_->strobe = !trace_->strobe;
+    trace_->trace.Change(trace_->midi_out_byte, cycle, byte);
+    trace_->trace.Change(trace_->midi_out_strobe, cycle, trace_->strobe);
+  }
 }
 
 void Teensy::OnLed(avr_irq_t* /*irq*/, uint32_t value, void* param) {

@@ -99,7 +99,13 @@ bool UsbHost::StepControl() {
     case 0:
       size = 8;
       ret = Ioctl(AVR_IOCTL_USB_SETUP, 0, c.setup, &size);
-      if (ret == 0) c.stage = in && length > 0 ? 1 : 3;
+      if (ret == 0) {
+        c.stage = in && length > 0 ? 1 : 3;
+        c.urb = pcap_.NextId();
+        pcap_.Write(UsbmonRecord{teensy_->cycle(), c.urb, true, UsbTransfer::kControl,
+                                 static_cast<uint8_t>(in ? 0x80 : 0), address_, c.setup,
+                                 kUsbmonInProgress, length, {}});
+      }
       break;
     case 1:
       size = 64;
@@ -129,6 +135,11 @@ bool UsbHost::StepControl() {
       break;
   }
   if (c.stage == 4) {
+    pcap_.Write(UsbmonRecord{teensy_->cycle(), c.urb, false, UsbTransfer::kControl,
+                             static_cast<uint8_t>(in ? 0x80 : 0), address_, nullptr,
+                             c.stalled ? kUsbmonStall : 0, static_cast<uint32_t>(c.data.size()),
+                             c.data});
+    if (!c.stalled && c.setup[0] == 0x00 && c.setup[1] == 5) address_ = c.setup[2];
     std::string line = "SETUP " + Hex(c.setup, 8) + "(" + c.what + ") -> ";
     if (c.stalled) {
       line += "STALL";
@@ -141,6 +152,11 @@ bool UsbHost::StepControl() {
       line += "ok";
     }
     report_.transcript.push_back(line);
+    if (!c.stalled && c.setup[1] == 6 && c.setup[3] == 3 && c.setup[2] != 0) {
+      std::string text;
+      for (size_t k = 2; k + 1 < c.data.size(); k += 2) text += static_cast<char>(c.data[k]);
+      report_.strings[c.setup[2]] = text;
+    }
     done_.push_back(c);
     controls_.pop_front();
   }
@@ -173,15 +189,19 @@ void UsbHost::EnumerationStep() {
     case 6: Queue(0x80, 6, 0x0301, 0x0409, 255, "GET_DESCRIPTOR string 1"); break;
     case 7: Queue(0x80, 6, 0x0302, 0x0409, 255, "GET_DESCRIPTOR string 2"); break;
     case 8: Queue(0x80, 6, 0x0303, 0x0409, 255, "GET_DESCRIPTOR string 3"); break;
-    case 9: Queue(0x00, 9, 1, 0, 0, "SET_CONFIGURATION 1"); break;
-    case 10: Queue(0x80, 8, 0, 0, 1, "GET_CONFIGURATION"); break;
-    case 11: Queue(0x80, 0, 0, 0, 2, "GET_STATUS device"); break;
-    case 12: Queue(0x02, 3, 0, 0x81, 0, "SET_FEATURE ENDPOINT_HALT 0x81"); break;
-    case 13: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, halted"); break;
-    case 14: Queue(0x02, 1, 0, 0x81, 0, "CLEAR_FEATURE ENDPOINT_HALT 0x81"); break;
-    case 15: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, running"); break;
-    case 16: Queue(0x80, 6, 0x0600, 0, 10, "GET_DESCRIPTOR device qualifier (none)"); break;
-    case 17: Queue(0x21, 0x0A, 0, 0, 0, "class request SET_IDLE (unknown)"); break;
+    // The jacks' names (iJack strings 4-6).
+    case 9: Queue(0x80, 6, 0x0304, 0x0409, 255, "GET_DESCRIPTOR string 4"); break;
+    case 10: Queue(0x80, 6, 0x0305, 0x0409, 255, "GET_DESCRIPTOR string 5"); break;
+    case 11: Queue(0x80, 6, 0x0306, 0x0409, 255, "GET_DESCRIPTOR string 6"); break;
+    case 12: Queue(0x00, 9, 1, 0, 0, "SET_CONFIGURATION 1"); break;
+    case 13: Queue(0x80, 8, 0, 0, 1, "GET_CONFIGURATION"); break;
+    case 14: Queue(0x80, 0, 0, 0, 2, "GET_STATUS device"); break;
+    case 15: Queue(0x02, 3, 0, 0x81, 0, "SET_FEATURE ENDPOINT_HALT 0x81"); break;
+    case 16: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, halted"); break;
+    case 17: Queue(0x02, 1, 0, 0x81, 0, "CLEAR_FEATURE ENDPOINT_HALT 0x81"); break;
+    case 18: Queue(0x82, 0, 0, 0x81, 2, "GET_STATUS endpoint 0x81, running"); break;
+    case 19: Queue(0x80, 6, 0x0600, 0, 10, "GET_DESCRIPTOR device qualifier (none)"); break;
+    case 20: Queue(0x21, 0x0A, 0, 0, 0, "class request SET_IDLE (unknown)"); break;
     default:
       CheckDescriptors();
       report_.enumerated = report_.descriptor_faults.empty();
@@ -203,6 +223,7 @@ void UsbHost::Frame() {
     uint8_t none[1];
     Ioctl(AVR_IOCTL_USB_RESET, 0, none, &size);
     report_.transcript.push_back("bus reset");
+    address_ = 0;
     pending_reset_ = false;
     controls_.clear();
     enumeration_step_ = 0;
@@ -215,6 +236,7 @@ void UsbHost::Frame() {
         const int ret = Ioctl(AVR_IOCTL_USB_WRITE, report_.out_endpoint,
                               out_queue_.front().data(), &size);
         if (ret == 0) {
+          CaptureBulk(report_.out_endpoint, out_queue_.front().data(), size);
           report_.out_packets_sent += out_queue_.front().size() / 4;
           out_queue_.pop_front();
         } else {
@@ -225,6 +247,7 @@ void UsbHost::Frame() {
         uint8_t buf[64];
         uint32_t size = 64;
         const int ret = Ioctl(AVR_IOCTL_USB_READ, 0x80 | report_.in_endpoint, buf, &size);
+        if (ret == 0 && size > 0) CaptureBulk(0x80 | report_.in_endpoint, buf, size);
         if (ret == 0) {
           for (uint32_t i = 0; i + 4 <= size; i += 4) {
             UsbPacketIn p;
@@ -239,6 +262,18 @@ void UsbHost::Frame() {
   teensy_->At(teensy_->cycle() + kFrame, [this] { Frame(); });
 }
 
+void UsbHost::CaptureBulk(uint8_t endpoint, const uint8_t* data, uint32_t size) {
+  const bool in = (endpoint & 0x80) != 0;
+  const uint64_t urb = pcap_.NextId();
+  const std::vector<uint8_t> bytes(data, data + size);
+  // An IN submit asks for a whole packet and carries nothing; an OUT submit carries the data.
+  pcap_.Write(UsbmonRecord{teensy_->cycle(), urb, true, UsbTransfer::kBulk, endpoint, address_,
+                           nullptr, kUsbmonInProgress, in ? 64u : size,
+                           in ? std::vector<uint8_t>() : bytes});
+  pcap_.Write(UsbmonRecord{teensy_->cycle(), urb, false, UsbTransfer::kBulk, endpoint, address_,
+                           nullptr, 0, size, in ? bytes : std::vector<uint8_t>()});
+}
+
 // The host's own reading of the descriptors: lengths, types, totals, the MIDI Streaming
 // interface and its two bulk endpoints.
 void UsbHost::CheckDescriptors() {
@@ -246,6 +281,7 @@ void UsbHost::CheckDescriptors() {
   const std::vector<uint8_t>& d = device_descriptor_;
   if (d.size() != 18 || d[0] != 18 || d[1] != 1) fault("device descriptor is not 18 bytes of type 1");
   if (d.size() >= 8 && d[7] != 64) fault("control endpoint is not 64 bytes");
+  if (d.size() == 18 && (d[16] == 0 || report_.strings[d[16]].empty())) fault("no serial number");
   const std::vector<uint8_t>& c = configuration_;
   if (c.size() < 9 || c[1] != 2) {
     fault("no configuration descriptor");
@@ -278,6 +314,10 @@ void UsbHost::CheckDescriptors() {
     } else if (type == 0x24 && streaming) {
       if (c[i + 2] == 2) ++in_jacks;
       if (c[i + 2] == 3) ++out_jacks;
+      // iJack is a jack descriptor's last byte.
+      if ((c[i + 2] == 2 || c[i + 2] == 3) && report_.strings.count(c[i + len - 1]) == 0) {
+        fault("a jack without a name");
+      }
     }
     i += len;
   }

@@ -8,10 +8,12 @@
 #include <stdint.h>
 
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "sim/teensy.h"
+#include "sim/usbmon_pcap.h"
 
 namespace cv2midi {
 namespace sim {
@@ -25,6 +27,7 @@ struct UsbHostReport {
   bool attached = false;
   bool enumerated = false;      // configured, descriptors checked
   std::vector<std::string> transcript;
+  std::map<uint8_t, std::string> strings;  // string descriptors read, by index (ASCII)
   std::vector<std::string> descriptor_faults;
   int enumerations = 0;
   std::vector<uint64_t> enumerated_at;  // cycles each enumeration finished
@@ -47,6 +50,9 @@ class UsbHost {
   void Suspend(uint64_t at, bool suspended);     // bus suspend (no traffic) / resume
   void SendOut(uint64_t at, const std::vector<uint8_t>& packets);  // whole 4-byte packets
 
+  // Records every transfer from now on in `path` (usbmon pcap, for Wireshark).
+  bool CaptureTo(const std::string& path) { return pcap_.Open(path); }
+
   const UsbHostReport& report() const { return report_; }
 
  private:
@@ -56,6 +62,7 @@ class UsbHost {
     std::string what;
     int stage = 0;              // 0 setup, 1 data in, 2 status out, 3 status in, 4 done
     bool stalled = false;
+    uint64_t urb = 0;           // its id in the capture
   };
   void Frame();
   bool StepControl();
@@ -64,6 +71,8 @@ class UsbHost {
              const std::string& what);
   void CheckDescriptors();
   int Ioctl(uint32_t ctl, uint8_t pipe, uint8_t* buf, uint32_t* size);
+  // A bulk transfer that moved `data`, as its submit and complete records.
+  void CaptureBulk(uint8_t endpoint, const uint8_t* data, uint32_t size);
 
   Teensy* teensy_;
   UsbHostReport report_;
@@ -77,6 +86,8 @@ class UsbHost {
   std::vector<uint8_t> device_descriptor_;
   std::vector<uint8_t> configuration_;
   std::deque<std::vector<uint8_t>> out_queue_;
+  UsbmonPcap pcap_;
+  uint8_t address_ = 0;  // the device's bus address as the capture names it
 };
 
 }  // namespace sim

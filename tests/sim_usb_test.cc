@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "core/midi.h"
+#include "core/usb_descriptors.h"
+#include "core/usb_serial.h"
 #include "sim/analysis.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
@@ -145,6 +148,53 @@ TEST(SimUsb, OutPacketsArriveWholeOnDinBetweenTheClocks) {
   for (const UsbPacketIn& packet : p.run.usb.packets) {
     EXPECT_EQ(packet.b[0], 0x0F) << "only clock and transport go to the host here";
   }
+}
+
+// A unit with a blank EEPROM makes its serial at the first bus reset, from the moment it
+// came (here: when the simulated host starts), keeps it in EEPROM and shows the same one
+// after a power cycle; another moment, another unit, gives another serial.
+TEST(SimUsb, EachUnitMakesItsSerialOnceAndKeepsItAcrossAPowerCycle) {
+  Scenario scenario;
+  std::string error;
+  ASSERT_TRUE(LoadScenario(std::string(CV2MIDI_SCENARIOS) + "/usb-120.txt", &scenario, &error));
+  auto play = [&scenario](uint64_t host_start, const std::vector<uint8_t>& eeprom) {
+    RunOptions options;
+    options.elf = DefaultElf();
+    options.host_start = host_start;
+    options.eeprom = eeprom;
+    Played p;
+    std::string error;
+    EXPECT_TRUE(RunScenario(scenario, options, &p.run, &error)) << error;
+    p.analysis = Analyze(p.run);
+    return p;
+  };
+  const Played first = play(2 * kCyclesPerMs, {});
+  const Played other_unit = play(2 * kCyclesPerMs + 12345, {});
+  const Played power_cycled = play(5 * kCyclesPerMs, first.run.eeprom);
+  for (const Played* p : {&first, &other_unit, &power_cycled}) {
+    EXPECT_TRUE(p->run.usb.enumerated);
+    EXPECT_TRUE(p->run.usb.descriptor_faults.empty()) << p->run.usb.descriptor_faults.front();
+  }
+  const std::string serial = first.run.usb.strings.at(usb::kStringSerial);
+  EXPECT_EQ(serial.size(), usb::kSerialChars);
+  EXPECT_EQ(serial.substr(0, 5), "CV2M-");
+  EXPECT_NE(other_unit.run.usb.strings.at(usb::kStringSerial), serial);
+  EXPECT_EQ(power_cycled.run.usb.strings.at(usb::kStringSerial), serial);
+  // In EEPROM as its own block, the settings block untouched (still blank).
+  ASSERT_EQ(first.run.eeprom.size(), usb::kSerialAddress + usb::kSerialBlockBytes);
+  uint32_t stored = 0;
+  ASSERT_TRUE(usb::DecodeSerial(&first.run.eeprom[usb::kSerialAddress], &stored));
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "CV2M-%08X", stored);
+  EXPECT_EQ(serial, hex);
+  for (size_t i = 0; i < kSettingsBytes; ++i) EXPECT_EQ(first.run.eeprom[i], 0xFF);
+  EXPECT_EQ(power_cycled.run.eeprom, first.run.eeprom) << "made once, never rewritten";
+  // Writing it moved no clock.
+  ExpectDinUntouched(first);
+  // The jacks' names, as the host read them.
+  EXPECT_EQ(first.run.usb.strings.at(usb::kStringDinOut), "cv2midi DIN out");
+  EXPECT_EQ(first.run.usb.strings.at(usb::kStringClock), "cv2midi clock");
+  EXPECT_EQ(first.run.usb.strings.at(usb::kStringDinIn), "cv2midi DIN in");
 }
 
 }  // namespace

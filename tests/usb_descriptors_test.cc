@@ -126,8 +126,27 @@ TEST(UsbDescriptors, StringsNameTheDevice) {
   EXPECT_EQ(product[1], 3);
   EXPECT_EQ(Utf16(product), "cv2midi");
   EXPECT_EQ(Utf16(StringDescriptor(1, &size)), "cv2midi project");
-  EXPECT_EQ(Utf16(StringDescriptor(3, &size)), "CV2M0001");
-  EXPECT_EQ(StringDescriptor(4, &size), nullptr);
+  EXPECT_EQ(kDeviceDescriptor[16], kStringSerial);
+  EXPECT_EQ(StringDescriptor(kStringSerial, &size), nullptr) << "the serial is per unit";
+  EXPECT_EQ(StringDescriptor(kStringCount, &size), nullptr);
+}
+
+// Each jack names itself (iJack) with a string the table holds: the names a host shows.
+TEST(UsbDescriptors, EveryJackHasAName) {
+  std::map<int, std::string> names;  // jack id -> its string
+  for (const auto& d : Split(kConfiguration, kConfigurationSize)) {
+    if (d[1] != 0x24 || (d[2] != 0x02 && d[2] != 0x03)) continue;
+    const uint8_t index = d[0] - 1 < static_cast<int>(d.size()) ? d[d[0] - 1] : 0;
+    uint8_t size = 0;
+    const uint8_t* s = StringDescriptor(index, &size);
+    ASSERT_NE(s, nullptr) << "jack " << +d[4] << " names string " << +index;
+    EXPECT_EQ(s[0], size);
+    EXPECT_EQ(s[1], 3);
+    names[d[4]] = Utf16(s);
+  }
+  const std::map<int, std::string> expected = {
+      {1, "cv2midi DIN out"}, {2, "cv2midi DIN in"}, {3, "cv2midi clock"}, {4, "cv2midi DIN out"}};
+  EXPECT_EQ(names, expected);
 }
 
 }  // namespace
