@@ -1,5 +1,5 @@
-// The real cv2midi.elf on a simulated Teensy: clocks, Stop and the button, asserted on the
-// bytes written to UDR1 and their CPU cycles.
+// The real cv2midi.elf on a simulated Teensy: clocks, Stop and the button, asserted on what
+// the MIDI OUT pin did and on which CPU cycle.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -84,6 +84,25 @@ TEST(SimFirmware, ButtonPressWhileRunningSendsStopAtOnceAndClocksKeepFlowing) {
   EXPECT_LT(stop, press + 7 * 16000);
   EXPECT_GT(clocks_after, 100u) << "clocks keep flowing while stopped";
   EXPECT_EQ(run.tx.back().byte, midi::kClock) << "no second Stop: already stopped";
+}
+
+// The pin itself, edge by edge: Start's frame (FA: bits 0 1 0 1 1 1 1 1 after the start
+// bit) leaves exactly L after the pulse and changes level at bits 0, 2, 3 and 4 of its own
+// 512-cycle grid; the downbeat's (F8) follows back to back and changes at bits 0 and 4.
+TEST(SimFirmware, StartAndDownbeatChangeThePinOnTheirExactCycles) {
+  const RunResult run = Play("tempo 120 for 2 beats\nsilence 1200ms\n");
+  ASSERT_FALSE(run.edges.empty());
+  ASSERT_GE(run.midi_out.size(), 6u);
+  EXPECT_EQ(run.uart_writes, 0u);
+  const uint64_t s = run.edges[0].at + 256;  // firmware/converter.h: kLatencyTicks
+  const std::vector<PinChange> expected = {
+      {s, false}, {s + 2 * 512, true}, {s + 3 * 512, false}, {s + 4 * 512, true},
+      {s + 5120, false}, {s + 5120 + 4 * 512, true}};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(run.midi_out[i].cycle, expected[i].cycle) << "change " << i;
+    EXPECT_EQ(run.midi_out[i].level, expected[i].level) << "change " << i;
+  }
+  EXPECT_TRUE(run.wire_faults.empty());
 }
 
 TEST(SimFirmware, ImageFitsTheSizeGateAndItsStackStaysSmall) {
