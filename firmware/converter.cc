@@ -172,10 +172,12 @@ void Run() {
     return;
   }
   if (shared.reset_changed || shared.edge_count != 0) TakeInterruptWork();
-  // A wake-up for the line, a frame that went out (its slot frees), or new bytes.
-  if (shared.wake || hal::midi_tx.started || LineNews()) {
+  // A wake-up for the line or new bytes book; a frame that went out only goes to the host.
+  if (LineNeedsService()) {
     shared.wake = 0;
     ServiceLine();
+  } else if (hal::midi_tx.started) {
+    RetireSent();
   }
   // Clocks to the host next: committed within microseconds, they make the next frame.
   PassToHost();
@@ -186,9 +188,11 @@ void Run() {
   }
   usb_device.Poll(&OnUsbOut);
   if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
-  if (shared.wake || hal::midi_tx.started || LineNews()) {
+  if (LineNeedsService()) {
     shared.wake = 0;
     ServiceLine();
+  } else if (hal::midi_tx.started) {
+    RetireSent();
   }
   PassToHost();
 }

@@ -100,10 +100,17 @@ bool LineWakeNear(uint32_t now) {
 
 namespace {
 bool news;  // a merged source or the engine has something new since ServiceLine last looked
+bool waits_for_slot;  // the schedule was full: a frame that goes out makes room to book
 }  // namespace
 
 void LineHasNews() { news = true; }
-bool LineNews() { return news; }
+
+void RetireSent() {
+  hal::midi_tx.started = 0;
+  Retire(AtomicNow());
+}
+
+bool LineNeedsService() { return shared.wake || news || (hal::midi_tx.started && waits_for_slot); }
 
 bool LineWorkPending() {
   return !din_merger.empty() || !usb_merger.empty() || engine.soon_pending();
@@ -125,6 +132,7 @@ __attribute__((noinline)) void ServiceLine() {
       line_free = wire.FreeAt(at);
       full = wire.full();
     }
+    waits_for_slot = full;
     if (!line.Next(at, engine, line_free, full, shared.edge_count == 0, &b)) break;
     if (b.what != DinLine::kMerged) WithdrawFastWindow();
     bool booked = true;

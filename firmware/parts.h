@@ -43,7 +43,10 @@ bool LineWakeNear(uint32_t now);
 bool LineWorkPending();
 // A merged source took a message: the line should look again soon.
 void LineHasNews();
-bool LineNews();
+// A wake-up for the line, new bytes, or a slot freed while bookings waited for one.
+bool LineNeedsService();
+// Passes what has gone out to the host, when nothing else asks for ServiceLine.
+void RetireSent();
 
 // host.cc: USB.
 extern hal::UsbDevice usb_device;

@@ -1,5 +1,6 @@
 // Measures a run against the behaviour contract (DESIGN.md sections 2-4) from what came
-// out of the pins alone: the cycles the clock jack moved and the cycles UDR1 was written.
+// out of the pins alone: the cycles the clock jack moved and the cycles each byte's start bit
+// left on the MIDI OUT pin.
 #ifndef CV2MIDI_SIM_ANALYSIS_H_
 #define CV2MIDI_SIM_ANALYSIS_H_
 

@@ -22,7 +22,7 @@ void Usage() {
                "  --elf     the firmware image (default: the one this build made)\n"
                "  --out     where the .vcd, .gtkw, .logic.vcd, .pcap and .png go (default: build/sim-out)\n"
                "  --no-trace  skip the VCD and the plot\n"
-               "  --dump    list every clock edge and every byte written to UDR1, by cycle\n"
+               "  --dump    list every clock edge and every byte on the MIDI OUT pin, by the cycle of its start bit\n"
                "  --profile  after the report, the functions the awake cycles went to\n";
 }
 

@@ -105,8 +105,9 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
     out << "\n";
   }
 
-  out << "\nTiming (DESIGN.md section 2; 1 CPU cycle = 62.5 ns)\n";
-  out << "  edge to first byte latency L: " << Fixed(a.latency_median / 16.0, 2) << " us ("
+  out << "\nTiming at the wire: each byte at its start bit's falling edge on the MIDI OUT pin"
+         "\n(DESIGN.md section 2; 1 CPU cycle = 62.5 ns)\n";
+  out << "  edge to first start bit latency L: " << Fixed(a.latency_median / 16.0, 2) << " us ("
       << a.latency_median << " cycles; min " << a.latency_min << ", max " << a.latency_max
       << ", over " << a.latency_samples << " edges)\n";
   if (a.timed_clocks > 0) {
@@ -118,6 +119,9 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   }
   out << "  division error (each clock against the interval it divides, steady or not): max "
       << Fixed(a.division_error_max_ns, 1) << " ns over " << a.divided_clocks << " clocks\n";
+  out << "  the pin: " << run.midi_out.size() << " level changes, " << run.tx.size()
+      << " frames, " << run.wire_faults.size() << " faults; compares simavr skipped after a"
+      << " Timer1 wrap, made by the harness: " << run.simavr_compare_fixes << "\n";
 
   out << "\nFirmware\n";
   out << "  CPU awake " << Fixed(a.awake_percent, 2) << " % (asleep the rest)\n";
@@ -232,7 +236,7 @@ bool WritePlot(const RunResult& run, const Analysis& a, const std::string& png_p
       << "set key outside top center horizontal\n"
       << "plot 62.5 with lines dt 2 lc rgb '#999999' title 'one CPU cycle (62.5 ns)', -62.5 with lines dt 2 lc rgb '#999999' notitle, "
       << "'" << data << "' index 3 using 1:2 with points pt 7 ps 0.4 lc rgb '#1f77b4'"
-      << " title 'each clock against edge + L + j x interval / N (measured at the UDR1 write)'\n"
+      << " title 'each clock against edge + L + j x interval / N (measured at the start bit on the MIDI OUT pin)'\n"
       << "unset multiplot\n";
   }
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
