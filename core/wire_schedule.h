@@ -10,6 +10,13 @@
 
 namespace cv2midi {
 
+// Bit p of the result is set where the line changes level at bit p of `byte`'s 8N1 frame
+// (start bit 0, data bits 1-8 LSB first, stop bit 9), coming from idle high.
+inline uint16_t FrameChanges(uint8_t byte) {
+  const uint16_t levels = static_cast<uint16_t>((static_cast<uint16_t>(byte) << 1) | 0x200);
+  return static_cast<uint16_t>((levels ^ static_cast<uint16_t>((levels << 1) | 1)) & 0x3FF);
+}
+
 class WireSchedule {
  public:
   static constexpr uint8_t kSlots = 8;  // a power of two: the counters run free
@@ -17,6 +24,7 @@ class WireSchedule {
   enum Tag : uint8_t { kEngine = 0, kMerged = 1 };
   struct Frame {
     uint32_t start;
+    uint16_t changes;  // FrameChanges(byte), worked out at booking, not by the transmitter
     uint8_t byte;
     uint8_t tag;
   };
@@ -45,6 +53,7 @@ class WireSchedule {
     const uint32_t start = Later(at, end_);
     Frame& f = frames_[booked_ & kMask];
     f.start = start;
+    f.changes = FrameChanges(byte);
     f.byte = byte;
     f.tag = tag;
     end_ = start + kByteTicks;

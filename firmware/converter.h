@@ -33,7 +33,7 @@ struct Shared {
   uint32_t fast_from;
   uint32_t fast_span;
   uint8_t fast_byte;  // 0: no fast path now
-  uint16_t fast_changes;  // hal::FrameChanges(fast_byte)
+  uint16_t fast_changes;  // FrameChanges(fast_byte)
   // Captured edges waiting for the main loop.
   static constexpr uint8_t kEdgeSlots = 4;
   uint32_t edge_at[kEdgeSlots];

@@ -41,7 +41,7 @@ uint16_t Low(uint32_t ticks) { return static_cast<uint16_t>(ticks); }
 
 void PublishFastWindow(uint32_t now) {
   const ClockEngine::FastEdge fast = engine.fast_edge(now);
-  const uint16_t changes = hal::FrameChanges(fast.byte);
+  const uint16_t changes = FrameChanges(fast.byte);
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
     shared.fast_from = fast.from;
     shared.fast_span = fast.until - fast.from;
@@ -138,15 +138,15 @@ __attribute__((noinline)) void ServiceLine() {
     bool booked = true;
     if (b.what != DinLine::kSilence) {
       const uint8_t tag = b.what == DinLine::kMerged ? WireSchedule::kMerged : WireSchedule::kEngine;
-      ATOMIC_BLOCK(ATOMIC_FORCEON) {
-        // Interrupts since `at` may have eaten the lead: a byte that is not due at a tick
-        // of its own is then decided again from a fresh now, rather than arming late.
-        if (b.what != DinLine::kCritical && TicksUntil(Now(), b.at) < kBookMargin) {
-          booked = false;
-        } else {
-          wire.Book(b.at, b.byte, tag);
-          if (!hal::midi_tx.busy) hal::TakeNextFrame(wire);
-        }
+      // Interrupts since `at` may have eaten the lead: a byte that is not due at a tick of
+      // its own is then decided again from a fresh now, rather than arming late.
+      if (b.what != DinLine::kCritical && TicksUntil(AtomicNow(), b.at) < kBookMargin) {
+        booked = false;
+      } else {
+        // Two short interrupts-off sections rather than one long one: every one of them
+        // counts against the latency L (see the README).
+        ATOMIC_BLOCK(ATOMIC_FORCEON) { wire.Book(b.at, b.byte, tag); }
+        KickLine();
       }
     }
     if (booked) line.Commit(b, &engine);

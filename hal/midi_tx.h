@@ -35,13 +35,6 @@ constexpr int16_t kArmPath = 64;
 // arming is never taken for the real one.
 constexpr int16_t kReach = 0x6000;
 
-// Bit p of the result is set where the line changes level at bit p of `byte`'s frame
-// (start bit 0, data bits 1-8 LSB first, stop bit 9), coming from idle high.
-inline uint16_t FrameChanges(uint8_t byte) {
-  const uint16_t levels = static_cast<uint16_t>((static_cast<uint16_t>(byte) << 1) | 0x200);
-  return static_cast<uint16_t>((levels ^ static_cast<uint16_t>((levels << 1) | 1)) & 0x3FF);
-}
-
 inline void InitMidiTx() {
   // Idle high everywhere before the pin drives: PORTB5 (what the pin shows disconnected)
   // and the OC1A register, set by a forced compare in set mode (32U4 datasheet 14.7.3).
@@ -54,7 +47,7 @@ inline void InitMidiTx() {
 }
 
 // Ends a frame that could not make its next change in time with the line high, at once.
-inline void AbortFrame() {
+__attribute__((always_inline)) inline void AbortFrame() {
   TCCR1A = 0;
   TIMSK1 &= static_cast<uint8_t>(~_BV(OCIE1A));
   PORTB |= _BV(PB5);  // simavr keeps the toggled level here; on silicon it is already 1
@@ -67,7 +60,7 @@ inline void AbortFrame() {
 
 // Nothing to send: the pin is left to PORTB5 (high) and the compare stops waking the CPU.
 // A match flag raised meanwhile is told apart by OnMidiTxCompare when it is enabled again.
-inline void GoIdle() {
+__attribute__((always_inline)) inline void GoIdle() {
   TCCR1A = 0;
   TIMSK1 &= static_cast<uint8_t>(~_BV(OCIE1A));
   midi_tx.busy = 0;
@@ -85,13 +78,13 @@ __attribute__((always_inline)) inline void ArmFrame(uint16_t start, uint16_t cha
 }
 
 // Takes the schedule's next frame onto the line, or goes idle. Interrupts off.
-inline void TakeNextFrame(WireSchedule& wire) {
+__attribute__((always_inline)) inline void TakeNextFrame(WireSchedule& wire) {
   const WireSchedule::Frame* f = wire.Next();
   if (f == nullptr) {
     GoIdle();
     return;
   }
-  const uint16_t changes = FrameChanges(f->byte);
+  const uint16_t changes = f->changes;
   const uint16_t booked = static_cast<uint16_t>(f->start);
   uint16_t start = booked;
   // Never over the frame before, should that one have started late.
@@ -115,12 +108,12 @@ inline void TakeNextFrame(WireSchedule& wire) {
   if (start == booked) {
     wire.Take();
   } else {
-    wire.TakeLate(static_cast<uint16_t>(start - booked));
+    wire.TakeLate(static_cast<uint16_t>(start - booked));  // rare: its cost is no one's budget
   }
 }
 
 // The compare interrupt: the change armed has just been made.
-inline void OnMidiTxCompare(WireSchedule& wire) {
+__attribute__((always_inline)) inline void OnMidiTxCompare(WireSchedule& wire) {
   if (!midi_tx.busy) return;
   const uint16_t now = TCNT1;
   // A match left over from before this change was armed: the real one is still ahead.

@@ -56,6 +56,13 @@ TEST(WireSchedule, ALateStartPushesWhatIsBookedLater) {
   EXPECT_EQ(wire.Book(0, 0x90, WireSchedule::kMerged), 1300u + kByteTicks);
 }
 
+TEST(FrameChanges, MarkEachLevelChangeOfTheFrame) {
+  EXPECT_EQ(FrameChanges(0xF8), 0x011);  // start bit, and the rise at bit 3 (position 4)
+  EXPECT_EQ(FrameChanges(0xFF), 0x003);  // start bit, and the rise at data bit 0
+  EXPECT_EQ(FrameChanges(0x00), 0x201);  // start bit, and the stop bit
+  EXPECT_EQ(FrameChanges(0x55), 0x3FF);  // every bit
+}
+
 TEST(WireSchedule, BooksAcrossTheThirtyTwoBitWrap) {
   WireSchedule wire;
   const uint32_t near_end = 0xFFFFFFFFu - 2000;
