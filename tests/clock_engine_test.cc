@@ -323,26 +323,16 @@ namespace {
 // Merged messages fill the gaps between clocks, never move one, and keep clear of the
 // expected pulse so that every steady edge is served by the capture's fast path.
 TEST(DinLine, MergedTrafficMovesNoClockAndKeepsThePulseClear) {
-  EngineSettings settings;
-  settings.latency_ticks = 256;
-  EngineRig rig(settings, 5000);
-  uint8_t fifo[128];
-  Merger merger(fifo, sizeof(fifo));
-  rig.AttachMerger(&merger);
+  MergedRig m;
+  EngineRig& rig = m.rig;
   const uint64_t interval = PulseTicks(140, 1);
-  MidiEvent note;
-  note.kind = MidiEventKind::kMessage;
-  note.status = 0x90;
-  note.size = 2;
   uint64_t t = 5000;
   uint64_t next_note = t;
   for (int e = 0; e < 24; ++e, t += interval) {
     // Three-byte notes at the line's own rate: more than the gaps can carry.
     for (; next_note < t; next_note += 3 * kByteTicks) {
       rig.RunUntil(next_note);
-      note.data[0] = static_cast<uint8_t>(next_note & 0x7F);
-      note.data[1] = 0x40;
-      merger.Take(note);
+      m.Note(next_note);
     }
     rig.Edge(t);
   }

@@ -12,6 +12,7 @@
 
 #include "core/clock_engine.h"
 #include "core/din_line.h"
+#include "core/merger.h"
 #include "core/midi.h"
 #include "core/wire_schedule.h"
 
@@ -153,6 +154,31 @@ class EngineRig {
   uint64_t now_;
   uint64_t next_tick_;
   uint64_t next_frame_ = UINT64_MAX;
+};
+
+// A rig with DIN in traffic through a merger on the line, as the firmware has it, and an
+// L a little over the line's booking lead.
+struct MergedRig {
+  static EngineSettings Settings() {
+    EngineSettings s;
+    s.latency_ticks = 256;
+    return s;
+  }
+  explicit MergedRig(uint64_t start = 5000) : rig(Settings(), start) { rig.AttachMerger(&merger); }
+  // Queues a note-on, its key taken from `at`'s low bits.
+  void Note(uint64_t at) {
+    MidiEvent note;
+    note.kind = MidiEventKind::kMessage;
+    note.status = 0x90;
+    note.size = 2;
+    note.data[0] = static_cast<uint8_t>(at & 0x7F);
+    note.data[1] = 0x40;
+    merger.Take(note);
+  }
+
+  EngineRig rig;
+  uint8_t fifo[128];
+  Merger merger{fifo, sizeof(fifo)};
 };
 
 struct IntegrityReport {

@@ -175,18 +175,9 @@ TEST_F(LineAtOneTwenty, AReplyWaitsForTheMessageOnTheLineToEnd) {
 // inside a merged message (real-time clocks may), whenever the press comes.
 TEST(DinLine, SongPositionNeverLandsInsideAMergedMessage) {
   for (int trial = 0; trial < 20; ++trial) {
-    EngineSettings settings;
-    settings.latency_ticks = 256;
-    EngineRig rig(settings, 5000);
-    uint8_t fifo[128];
-    Merger merger(fifo, sizeof(fifo));
-    rig.AttachMerger(&merger);
+    MergedRig m;
+    EngineRig& rig = m.rig;
     const uint64_t interval = 8000000;
-    MidiEvent note;
-    note.kind = MidiEventKind::kMessage;
-    note.status = 0x90;
-    note.size = 2;
-    note.data[1] = 0x40;
     uint64_t t = 5000, next_note = t;
     const uint64_t press = 3 * interval + 100000;
     const uint64_t long_press = press + interval + 1013 * trial;  // a different phase each trial
@@ -202,8 +193,7 @@ TEST(DinLine, SongPositionNeverLandsInsideAMergedMessage) {
           rig.Button(ButtonEvent::kPress);
           rig.Button(ButtonEvent::kLongPress);
         }
-        note.data[0] = static_cast<uint8_t>(next_note & 0x7F);
-        merger.Take(note);
+        m.Note(next_note);
       }
       rig.Edge(t);
     }
