@@ -86,15 +86,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (dump) {
-    size_t e = 0;
-    for (const TxByte& b : run.tx) {
-      for (; e < run.edges.size() && run.edges[e].at <= b.cycle; ++e) {
-        std::printf("%12llu  edge%s\n", static_cast<unsigned long long>(run.edges[e].at),
-                    run.edges[e].kind == PulseKind::kGlitch ? " (glitch)" : "");
-      }
-      std::printf("%12llu  %02X\n", static_cast<unsigned long long>(b.cycle), b.byte);
-    }
-    std::printf("\n");
+    PrintDump(run, std::cout);
+    std::cout << "\n";
   }
   const Analysis analysis = Analyze(run);
   PrintReport(run, analysis, std::cout);
