@@ -85,6 +85,7 @@ struct Message {
   bool cut = false;     // a SysEx that a status ended without F7
   int source = 0;       // 0 DIN in, 1 the host
   bool by_running = false;  // its status byte was not sent again (running status)
+  uint64_t first_at = 0;    // the cycle of its first byte
 };
 
 struct Reader {
@@ -96,6 +97,7 @@ struct Reader {
   uint8_t running = 0;
   bool sysex = false;
   bool by_running = false;
+  uint64_t open_at = 0;
   size_t index = 0;
 
   void Fault(const char* what, uint8_t b) {
@@ -112,12 +114,14 @@ struct Reader {
         return;
       }
       messages.push_back(Message{{b}, at});
+      messages.back().first_at = at;
       return;
     }
     if (sysex) {
       if (b == 0xF7) {
         open.push_back(b);
         messages.push_back(Message{open, at});
+        messages.back().first_at = open_at;
         sysex = false;
         open.clear();
         return;
@@ -128,6 +132,7 @@ struct Reader {
       }
       Fault("a status inside a SysEx", b);
       messages.push_back(Message{open, at, true});
+      messages.back().first_at = open_at;
       sysex = false;
       open.clear();
     }
@@ -139,6 +144,7 @@ struct Reader {
       if (need > 0) Fault("a status cut a message short", b);
       need = 0;
       open.clear();
+      open_at = at;
       if (b == 0xF0) {
         sysex = true;
         open = {b};
@@ -154,6 +160,7 @@ struct Reader {
       running = b < 0xF0 ? b : 0;
       if (d == 0) {
         messages.push_back(Message{{b}, at});
+        messages.back().first_at = at;
         return;
       }
       open = {b};
@@ -168,11 +175,13 @@ struct Reader {
       open = {running};
       need = DataCount(running);
       by_running = true;
+      open_at = at;
     }
     open.push_back(b);
     if (--need == 0) {
       messages.push_back(Message{open, at});
       messages.back().by_running = by_running;
+      messages.back().first_at = open_at;
       by_running = false;
       open.clear();
     }
@@ -296,7 +305,10 @@ class Checker {
           bytes[0].push_back({a.at + i * a.spacing, {a.bytes[i], 0}});
         }
       } else if (a.kind == ActionKind::kUsbOut && sc_.usb_host) {
-        for (uint8_t b : a.bytes) bytes[1].push_back({a.at, {b, 1}});
+        // The host sends only while enumerated and awake; until then its packets wait.
+        const uint64_t at = HostDelivers(a.at);
+        if (at == UINT64_MAX) continue;
+        for (uint8_t b : a.bytes) bytes[1].push_back({at, {b, 1}});
       } else if (a.kind == ActionKind::kButton) {
         if (a.length < kDebounce + kMs) continue;  // a bounce
         presses_.push_back(Press{a.at + kDebounce, a.at + a.length + kDebounce,
@@ -344,6 +356,34 @@ class Checker {
       q.after = stored;
       if (q.reply_code == 0x41) q.reply = ReplyAll(stored, status);
     }
+  }
+
+  // When the host's OUT packets queued at `at` go out: at once while it is enumerated and
+  // the bus awake, else when it next is (UINT64_MAX: never in this run).
+  uint64_t HostDelivers(uint64_t at) const {
+    struct Mark {
+      uint64_t at;
+      int what;  // 0 enumerated, 1 bus reset, 2 suspend, 3 wake
+    };
+    std::vector<Mark> marks;
+    for (uint64_t t : run_.usb.enumerated_at) marks.push_back({t, 0});
+    for (const Action& a : sc_.actions) {
+      if (a.kind == ActionKind::kUsbReset) marks.push_back({a.at, 1});
+      if (a.kind == ActionKind::kUsbSuspend) marks.push_back({a.at, 2});
+      if (a.kind == ActionKind::kUsbWake) marks.push_back({a.at, 3});
+    }
+    std::stable_sort(marks.begin(), marks.end(),
+                     [](const Mark& x, const Mark& y) { return x.at < y.at; });
+    bool enumerated = false, suspended = false;
+    for (const Mark& m : marks) {
+      if (m.at > at && enumerated && !suspended) return at;
+      if (m.what == 0) enumerated = true;
+      if (m.what == 1) enumerated = false;
+      if (m.what == 2) suspended = true;
+      if (m.what == 3) suspended = false;
+      if (m.at >= at && enumerated && !suspended) return m.at;
+    }
+    return enumerated && !suspended ? at : UINT64_MAX;
   }
 
   // Stored settings as of cycle t.
@@ -423,10 +463,15 @@ class Checker {
     // second, and its two data bytes.
     for (size_t i = 0; i < run_.tx.size(); ++i) {
       if (run_.tx[i].byte != 0xF2) continue;
+      // (It waits for a message boundary of the merged stream, which a long SysEx delays.)
       bool after_press = false;
       for (const Press& p : presses_) {
-        after_press |= p.is_long && run_.tx[i].cycle >= p.down + kLongPress &&
-                       run_.tx[i].cycle <= p.down + kLongPress + 500 * kMs;
+        bool continued = false;
+        for (const TxByte& x : transport_) {
+          continued |= x.byte == 0xFB && x.cycle > p.down + kLongPress && x.cycle < run_.tx[i].cycle;
+        }
+        after_press |= p.is_long && !continued && run_.tx[i].cycle >= p.down + kLongPress &&
+                       run_.tx[i].cycle <= p.down + kLongPress + 10000 * kMs;
       }
       if (!after_press) continue;
       module_spp_bytes_.push_back(i);
@@ -728,6 +773,11 @@ class Checker {
       uint64_t to = expected + guard + latency_;
       if (i + 1 < edges_.size()) to = std::min(to, edges_[i + 1].at + latency_);
       if (to <= from) continue;
+      // After a Stop with no cause the firmware takes the clock for gone: what it then
+      // owes that edge is moot, the Stop is the violation.
+      bool after_spurious = false;
+      for (uint64_t t : spurious_stops_) after_spurious |= t > p.at && t < to;
+      if (after_spurious) continue;
       for (size_t b = ByteAtOrAfter(from > kFrameCycles ? from - kFrameCycles : 0);
            b < run_.tx.size() && run_.tx[b].cycle < to; ++b) {
         if (EngineByte(b)) continue;
@@ -741,7 +791,6 @@ class Checker {
 
   // ---- Transport ----
   void CheckStops() {
-    CheckMergedWindows();
     std::vector<bool> explained(transport_.size(), false);
     // Timeouts: while running, a silence past the timeout ends in a Stop at that moment.
     for (size_t i = 0; i < edges_.size(); ++i) {
@@ -799,8 +848,10 @@ class Checker {
       if (!caused && !AnyUnjudgedNear(x.cycle)) {
         Add("stop-cause", x.cycle, "a Stop at " + At(x.cycle) +
                                        " with no timeout, press, reset or gate to cause it");
+        spurious_stops_.push_back(x.cycle);
       }
     }
+    CheckMergedWindows();
   }
 
   bool AnyUnjudgedNear(uint64_t t) const {
@@ -857,7 +908,8 @@ class Checker {
       const uint64_t by = e.at + latency_ + 26 * kFrameCycles;
       bool started = false;
       for (const TxByte& x : transport_) {
-        started |= x.byte == 0xFA && x.cycle >= e.at && x.cycle <= by;
+        // A long press may have armed a Continue instead.
+        started |= (x.byte == 0xFA || x.byte == 0xFB) && x.cycle >= e.at && x.cycle <= by;
       }
       if (!started && by < run_.cycles) {
         Add("start-missing", e.at, "no Start at the restart edge at " + At(e.at));
@@ -917,7 +969,7 @@ class Checker {
           ++position;
         }
       }
-      const Settings s = engine_settings_at(p.down);
+      const Settings s = EngineSettingsAt(p.down);
       const uint32_t n = 24 / s.ppqn;
       const uint32_t grid = n > 6 ? n : 6;
       const uint32_t rounded = (position + grid - 1) / grid * grid;
@@ -951,7 +1003,7 @@ class Checker {
     }
   }
 
-  Settings engine_settings_at(uint64_t t) const {
+  Settings EngineSettingsAt(uint64_t t) const {
     Settings s = StoredAt(0);
     for (const EdgeModel& e : edges_) {
       if (e.at > t) break;
@@ -982,22 +1034,29 @@ class Checker {
         continue;
       }
       if (s < 0xF0 && !m.by_running) last_host_status_ = 0;
-      // DIN in, in order, less whole messages; a SysEx may be closed early with F7.
-      size_t j = din;
-      for (; j < din_in_.size(); ++j) {
+      // DIN in, in order, less whole messages; a SysEx may be closed early with F7. Messages
+      // that came while thru was surely off are dropped, so they match only if nothing else
+      // does.
+      size_t match = din_in_.size(), off_match = din_in_.size();
+      for (size_t j = din; j < din_in_.size(); ++j) {
+        const Message& in = din_in_[j];
         // (A SysEx closed early ends before its input does; it cannot begin before it.)
-        if (din_in_[j].at > m.at && !(din_in_[j].bytes[0] == 0xF0 && m.bytes[0] == 0xF0)) {
-          j = din_in_.size();
-          break;
+        if (in.at > m.at && !(in.bytes[0] == 0xF0 && m.bytes[0] == 0xF0)) break;
+        if (in.first_at > m.at) break;
+        if (in.bytes != m.bytes && !SysExPrefix(in, m.bytes)) continue;
+        if (ThruSurelyOff(in)) {
+          if (off_match == din_in_.size()) off_match = j;
+          continue;
         }
-        if (din_in_[j].bytes == m.bytes || SysExPrefix(din_in_[j], m.bytes)) break;
+        match = j;
+        break;
       }
-      if (j < din_in_.size()) {
-        if (!ThruAt(din_in_[j].at) && !ChangeNear(din_in_[j].at, 50 * kMs) &&
-            !ThruUncertain(din_in_[j].at)) {
-          Add("thru-while-off", m.at, "DIN in's " + Hex(m.bytes) + " came through with thru off");
-        }
-        din = j + 1;
+      if (match == din_in_.size() && off_match < din_in_.size()) {
+        Add("thru-while-off", m.at, "DIN in's " + Hex(m.bytes) + " came through with thru off");
+        match = off_match;
+      }
+      if (match < din_in_.size()) {
+        din = match + 1;
         continue;
       }
       // Data of DIN in's under the running status of a message from the host: the merger
@@ -1054,6 +1113,12 @@ class Checker {
     }
     if (last == nullptr || t > last->deadline) return StoredAt(t).thru;
     return last->s.thru;
+  }
+  // Thru off when the message began and when it ended, with no change near either: which
+  // of the two the firmware goes by is its choice.
+  bool ThruSurelyOff(const Message& in) const {
+    return !ThruAt(in.first_at) && !ThruAt(in.at) && !ChangeNear(in.at, 50 * kMs) &&
+           !ChangeNear(in.first_at, 50 * kMs) && !ThruUncertain(in.at);
   }
   bool ThruUncertain(uint64_t t) const {
     for (const EdgeModel& e : edges_) {
@@ -1210,6 +1275,7 @@ class Checker {
   std::vector<uint64_t> clocks_;
   std::vector<TxByte> transport_;
   std::vector<size_t> module_spp_bytes_;
+  std::vector<uint64_t> spurious_stops_;
   std::vector<EdgeModel> edges_;
   uint64_t latency_ = 0;
   uint32_t last_spp_ = 0;
