@@ -953,16 +953,19 @@ class Checker {
       for (const TxByte& x : transport_) ambiguous |= x.cycle + kPoll >= p.down - kDebounce && x.cycle <= fires + kPoll;
       if (ambiguous) continue;
       // The position the wire is at: clocks while running since the last Start/Continue.
-      uint32_t position = 0;
+      // A Continue resumes from the Song Position the wire carried before it.
+      uint32_t position = 0, resume = 0;
       bool running = false;
-      for (const TxByte& b : run_.tx) {
+      for (size_t k = 0; k < run_.tx.size(); ++k) {
+        const TxByte& b = run_.tx[k];
         if (b.cycle > p.down) break;
+        if (b.byte == 0xF2 && ModuleSppAt(k)) resume = SppValue(k);
         if (b.byte == 0xFA) {
           running = true;
           position = 0;
         } else if (b.byte == 0xFB) {
           running = true;
-          position = last_spp_ * 6;
+          position = resume * 6;
         } else if (b.byte == 0xFC) {
           running = false;
         } else if (b.byte == 0xF8 && running) {
@@ -995,7 +998,6 @@ class Checker {
                         At(p.down).c_str(), want, position);
           Add("song-position", run_.tx[k].cycle, buf);
         }
-        last_spp_ = got == 0xFFFFFFFF ? 0 : got;
       }
       if (!found && fires + 500 * kMs < run_.cycles) {
         Add("song-position", fires, "no Song Position after the long press at " + At(p.down));
@@ -1086,6 +1088,20 @@ class Checker {
     }
   }
 
+  bool ModuleSppAt(size_t i) const {
+    return std::find(module_spp_bytes_.begin(), module_spp_bytes_.end(), i) !=
+           module_spp_bytes_.end();
+  }
+  // The 14-bit value of the Song Position at byte i, from its next two data bytes.
+  uint32_t SppValue(size_t i) const {
+    uint32_t v = 0;
+    int d = 0;
+    for (size_t j = i + 1; j < run_.tx.size() && d < 2; ++j) {
+      if (IsRealTime(run_.tx[j].byte)) continue;
+      v |= static_cast<uint32_t>(run_.tx[j].byte & 0x7F) << (7 * d++);
+    }
+    return v;
+  }
   bool ModuleSpp(uint64_t at) const {
     for (size_t i : module_spp_bytes_) {
       if (run_.tx[i].byte == 0xF2 && run_.tx[i].cycle <= at && at < run_.tx[i].cycle + 4 * kFrameCycles + 64 * kFrameCycles) {
@@ -1278,7 +1294,6 @@ class Checker {
   std::vector<uint64_t> spurious_stops_;
   std::vector<EdgeModel> edges_;
   uint64_t latency_ = 0;
-  uint32_t last_spp_ = 0;
   uint8_t last_host_status_ = 0;  // the running status on DIN out, when the host's
   bool unmodelled_ = false;
 };
