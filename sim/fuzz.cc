@@ -25,8 +25,8 @@ const PendingKind kPendingKinds[] = {
     {"clock-early", "bug 1: a reset 1-20 us after an edge invents a clock"},
     {"clock-invented", "bug 1: the same clock, counted at the end of the run"},
     {"clock-while-stopped", "bug 15: the wire stays stopped while the clock runs on"},
-    {"merged-in-edge-window", "bug 13: a merged byte on the line where an edge is expected "
-                              "(CI seeds 227 and 284, not yet reduced to a regress scenario)"},
+    {"merged-in-edge-window", "bugs 4 and 13: after a settings change the firmware forgets "
+                              "the tempo and guards the wrong window (regress-18)"},
     {"start-while-running", "bug 1: the Stop a reset right after an edge owes is lost"},
     {"usb-order", "bugs 1 and 15: the host is told of a Stop DIN never sent"},
     {"usb-lost", "bug 14: a byte the alarm sent and the timeout's Stop overlap, and the "

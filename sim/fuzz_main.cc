@@ -15,13 +15,14 @@ namespace {
 void Usage() {
   std::cerr
       << "usage: cv2midi-fuzz [--seeds N] [--first S] [--soak HOURS] [--weights LIST]\n"
-         "                    [--shrink] [--budget N] [--print] [--quiet]\n"
+         "                    [--shrink] [--kind K] [--budget N] [--print] [--quiet]\n"
          "  --seeds N      play N seeds (default 20)\n"
          "  --first S      the first seed (default 1)\n"
          "  --soak HOURS   play seeds until this many hours are simulated (not for CI)\n"
          "  --weights LIST steer the generator, e.g. tempo=5,usb=0,max-seconds=60\n"
          "                 (names: sim/fuzz_gen.cc ParseWeights)\n"
          "  --shrink       shrink the first failure of each kind, pending ones too\n"
+         "  --kind K       shrink only failures of kind K\n"
          "  --budget N     candidates tried per shrink (default 300)\n"
          "  --print        print every seed's scenario\n"
          "  --quiet        one line per failing seed only\n";
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   double soak_hours = 0;
   bool shrink = false, print = false, quiet = false;
   int budget = 300;
+  std::string only_kind;
   FuzzWeights weights;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -55,6 +57,9 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--budget" && has_value) {
       budget = std::atoi(argv[++i]);
+    } else if (arg == "--kind" && has_value) {
+      only_kind = argv[++i];
+      shrink = true;
     } else if (arg == "--shrink") {
       shrink = true;
     } else if (arg == "--print") {
@@ -122,7 +127,7 @@ int main(int argc, char** argv) {
             break;
           }
         }
-        if (shrink && run.legal) {
+        if (shrink && run.legal && (only_kind.empty() || only_kind == k.first)) {
           const Shrunk s = ShrinkFailure(scenario, k.first, budget);
           t.example += "\n    minimal scenario (" + std::to_string(s.tried) + " tried):\n";
           for (size_t a = 0, b; a < s.text.size(); a = b + 1) {

@@ -99,7 +99,7 @@ const char* const kPendingRegressions[] = {
     "regress-11-host-sysex-unterminated.txt", "regress-12-reset-before-edge.txt",
     "regress-13-edge-finds-line-busy.txt",    "regress-14-stop-after-alarm-clock.txt",
     "regress-15-edge-before-timeout.txt",     "regress-16-spp-zero-byte.txt",
-    "regress-17-running-status-after-host.txt",
+    "regress-17-running-status-after-host.txt", "regress-18-window-after-settings-change.txt",
 };
 
 class PendingRegressions : public testing::TestWithParam<const char*> {};
