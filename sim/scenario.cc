@@ -306,7 +306,7 @@ class Parser {
   void Finish() {
     uint64_t last = cursor_;
     for (const Action& a : s_->actions) {
-      // MIDI in: room for the merge FIFO (256 bytes, 82 ms) to drain before the end.
+      // MIDI in: room for the merge FIFO (128 bytes, 41 ms) to drain before the end.
       const uint64_t drain = a.bytes.empty() || a.kind != ActionKind::kMidiIn ? 0 : 100 * 16000;
       last = std::max(last, a.at + a.length + a.bytes.size() * a.spacing + drain);
     }
