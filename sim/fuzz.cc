@@ -28,6 +28,9 @@ const PendingKind kPendingKinds[] = {
     {"merged-in-edge-window", "bugs 4 and 13: after a settings change the firmware forgets "
                               "the tempo and guards the wrong window (regress-18)"},
     {"start-while-running", "bug 1: the Stop a reset right after an edge owes is lost"},
+    {"start-downbeat", "bugs 1 and 9: a gate that falls just after an edge leaves its Start "
+                       "without a downbeat (regress-19); a settings request before a Start "
+                       "edge delays the downbeat"},
     {"usb-order", "bugs 1 and 15: the host is told of a Stop DIN never sent"},
     {"usb-lost", "bug 14: a byte the alarm sent and the timeout's Stop overlap, and the "
                  "host never gets one of them"},
