@@ -80,6 +80,8 @@ class ClockEngine {
   bool PeekCritical(uint32_t* due, uint8_t* byte, bool* sends) const;
   // The item PeekCritical named is booked on the wire (or, sending nothing, has happened).
   void CriticalSent();
+  // The next critical item is the timeout's Stop (a silence that stops a running clock).
+  bool critical_is_timeout_stop() const { return next_source_ == Source::kTimeout && next_sends_; }
 
   // Transport bytes not tied to an edge (Stop from the button, Song Position) wait for the
   // line to have room; soon_front() is the next, soon_message() how many bytes its message

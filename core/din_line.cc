@@ -21,7 +21,7 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
   uint32_t due;
   uint8_t byte;
   bool sends;
-  if (engine.PeekCritical(&due, &byte, &sends)) {
+  if (!stop_booked_ && engine.PeekCritical(&due, &byte, &sends)) {
     if (!sends) {
       if (!Before(now, due)) {
         *booking = Booking{due, 0, kSilence, nullptr};
@@ -31,11 +31,10 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
       critical_wake_ = due;
     } else {
       const uint32_t start = Later(Later(due, earliest), line_free);
-      // A timeout's Stop is booked only once it is due, so a pulse that comes before then
-      // still finds the clock running; it leaves kLead (and the loop's reaction) later.
-      const uint32_t book_from = byte == midi::kStop ? due : start - kHorizon;
+      const uint32_t book_from = start - kHorizon;
       if (!Before(now, book_from)) {
-        *booking = Booking{Later(due, earliest), byte, kCritical, nullptr};
+        const What what = engine.critical_is_timeout_stop() ? kTimeoutStop : kCritical;
+        *booking = Booking{start, byte, what, nullptr};
         return true;
       }
       has_critical_wake_ = true;
@@ -68,8 +67,18 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
   return true;
 }
 
+void DinLine::ConfirmStop(uint32_t now, ClockEngine* engine) {
+  if (!stop_booked_ || Before(now, stop_at_)) return;
+  stop_booked_ = false;
+  engine->CriticalSent();
+}
+
 void DinLine::Commit(const Booking& booking, ClockEngine* engine) {
   switch (booking.what) {
+    case kTimeoutStop:
+      stop_booked_ = true;
+      stop_at_ = booking.at;
+      break;
     case kCritical:
     case kSilence:
       engine->CriticalSent();

@@ -26,7 +26,10 @@ class DinLine {
   static constexpr uint32_t kMergeLead = 2048;
 
   // kSilence: the end of a silence while stopped, which books nothing but must be acted on.
-  enum What : uint8_t { kCritical, kSoon, kMerged, kSilence };
+  // kTimeoutStop: the timeout's Stop, booked ahead like a clock so that it leaves on its
+  // tick, but only tentatively: an edge before its start bit takes it back (CancelStop),
+  // and the engine hears of it once it has left (ConfirmStop).
+  enum What : uint8_t { kCritical, kSoon, kMerged, kSilence, kTimeoutStop };
   struct Booking {
     uint32_t at;
     uint8_t byte;
@@ -46,6 +49,15 @@ class DinLine {
   // `booking` is on the schedule: its source moves on.
   void Commit(const Booking& booking, ClockEngine* engine);
 
+  // A tentative Stop is booked; it leaves at stop_at().
+  bool stop_booked() const { return stop_booked_; }
+  uint32_t stop_at() const { return stop_at_; }
+  // Its start bit has left by `now` (the silence did last): the engine stops. Call before
+  // acting on an edge captured at `now`, and on every pass.
+  void ConfirmStop(uint32_t now, ClockEngine* engine);
+  // An edge came before its start bit, and the transmitter and schedule let it go.
+  void CancelStop() { stop_booked_ = false; }
+
   // When Next next has work, at the latest (a critical byte's booking, or the line freeing
   // for a merged one); `has_*` false: nothing waits of that kind.
   bool has_critical_wake() const { return has_critical_wake_; }
@@ -59,6 +71,8 @@ class DinLine {
   Merger* sources_[2] = {nullptr, nullptr};
   Merger* line_source_ = nullptr;  // whose message the wire carries now
   uint8_t soon_left_ = 0;          // bytes of a transport message still to book back to back
+  bool stop_booked_ = false;       // a tentative timeout Stop is on the schedule
+  uint32_t stop_at_ = 0;
   bool has_critical_wake_ = false;
   uint32_t critical_wake_ = 0;
   bool has_merge_wake_ = false;

@@ -56,10 +56,21 @@ class WireSchedule {
     f.changes = FrameChanges(byte);
     f.byte = byte;
     f.tag = tag;
+    end_before_last_ = end_;
     end_ = start + kByteTicks;
     booked_ = static_cast<uint8_t>(booked_ + 1);
     return start;
   }
+
+  // Takes back the last frame booked, before its start bit has left (the transmitter must
+  // have let go of it). The line frees where it did before that booking.
+  void Unbook() {
+    if (taken_ == booked_) taken_ = static_cast<uint8_t>(taken_ - 1);
+    booked_ = static_cast<uint8_t>(booked_ - 1);
+    end_ = end_before_last_;
+  }
+  // The start of the last frame booked.
+  uint32_t last_start() const { return frames_[(booked_ - 1) & kMask].start; }
 
   // --- The transmitter's side (its interrupt). ---
   const Frame* Next() const { return pending() ? &frames_[taken_ & kMask] : nullptr; }
@@ -90,6 +101,7 @@ class WireSchedule {
   volatile uint8_t taken_ = 0;
   volatile uint8_t retired_ = 0;
   uint32_t end_ = 0;  // where the last booked frame ends
+  uint32_t end_before_last_ = 0;
 };
 
 }  // namespace cv2midi

@@ -70,6 +70,7 @@ __attribute__((noinline)) void TakeInterruptWork() {
       sent = shared.edge_sent[slot] != 0;
       WithdrawFastWindow();
     }
+    SettleStop(t, true);
     // The capture interrupt booked this edge's first byte at t + L: the engine's next.
     if (engine.OnEdge(t) && sent) engine.CriticalSent();
     ServiceLine();

@@ -48,6 +48,11 @@ struct Shared {
   uint8_t rx_count;
   uint8_t rx_lost;
   uint8_t wake;         // Timer3 compare A or B: time to book on the line again
+  // The timeout's Stop, booked ahead but tentatively: an edge captured before its start bit
+  // takes it back (the capture interrupt), and says so.
+  uint8_t stop_armed;
+  uint16_t stop_start;  // low 16 bits of its start tick
+  uint8_t stop_cancelled;
   uint8_t reset_rises;  // rising jack edges since the main loop last looked
   uint8_t reset_level;  // the jack's level at the last change
   uint8_t reset_changed;
@@ -63,10 +68,25 @@ inline uint32_t Now() {
   return shared.clock.Extend(count, hal::Timer1OverflowPending());
 }
 
+// An edge before the tentative Stop's start bit: the silence did not last. The Stop is the
+// last frame booked (nothing is booked behind it); the transmitter lets go of it unless its
+// start bit has already left.
+inline void CancelStop(uint16_t count) {
+  if (!shared.stop_armed || static_cast<int16_t>(shared.stop_start - count) <= 0) return;
+  if (hal::midi_tx.busy && !wire.pending()) {
+    if (hal::midi_tx.pos != 0) return;  // a frame on the line: the Stop has started
+    hal::GoIdle();  // armed, its start bit not yet out
+  }
+  wire.Unbook();
+  shared.stop_armed = 0;
+  shared.stop_cancelled = 1;
+}
+
 inline void OnCapture() {
   const uint16_t count = ICR1;
   const uint32_t t = shared.clock.Extend(count, hal::Timer1OverflowPending());
   uint8_t sent = 0;
+  if (shared.stop_armed) CancelStop(count);
   if (shared.edge_count == 0 && shared.fast_byte != 0 && t - shared.fast_from < shared.fast_span &&
       !wire.pending()) {
     const uint16_t start = static_cast<uint16_t>(count + kLatencyTicks);

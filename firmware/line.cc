@@ -40,7 +40,11 @@ constexpr int32_t kWakeMargin = 48;
 uint16_t Low(uint32_t ticks) { return static_cast<uint16_t>(ticks); }
 
 void PublishFastWindow(uint32_t now) {
-  const ClockEngine::FastEdge fast = engine.fast_edge(now);
+  // From where the line frees: the transmitter lets go of a frame at its last level change,
+  // which can be well before its stop bit ends, so only the schedule knows.
+  uint32_t line_free;
+  ATOMIC_BLOCK(ATOMIC_FORCEON) { line_free = wire.FreeAt(now); }
+  const ClockEngine::FastEdge fast = engine.fast_edge(line_free);
   const uint16_t changes = FrameChanges(fast.byte);
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
     shared.fast_from = fast.from;
@@ -94,6 +98,28 @@ void KickLine() {
   }
 }
 
+void SettleStop(uint32_t now, bool edge) {
+  bool cancelled = false;
+  bool confirmed = false;
+  ATOMIC_BLOCK(ATOMIC_FORCEON) {
+    // The capture takes a Stop back as it comes; one booked while its edge waited is taken
+    // back here the same way.
+    if (edge && shared.stop_armed) CancelStop(static_cast<uint16_t>(now));
+    cancelled = shared.stop_cancelled != 0;
+    shared.stop_cancelled = 0;
+    if (!cancelled && line.stop_booked() && !Before(now, line.stop_at())) {
+      shared.stop_armed = 0;
+      confirmed = true;
+    }
+  }
+  if (cancelled) {
+    line.CancelStop();
+  } else if (confirmed) {
+    WithdrawFastWindow();
+    line.ConfirmStop(now, &engine);
+  }
+}
+
 bool LineWakeNear(uint32_t now) {
   return far_pending && TicksUntil(now, far_at) < kWakeReach;
 }
@@ -122,6 +148,7 @@ __attribute__((noinline)) void ServiceLine() {
   news = false;
   hal::midi_tx.started = 0;
   Retire(now);
+  SettleStop(now, false);
   ATOMIC_BLOCK(ATOMIC_FORCEON) { wire.Poll(now); }
   DinLine::Booking b;
   uint32_t at = now;
@@ -145,14 +172,32 @@ __attribute__((noinline)) void ServiceLine() {
       } else {
         // Two short interrupts-off sections rather than one long one: every one of them
         // counts against the latency L (see the README).
-        ATOMIC_BLOCK(ATOMIC_FORCEON) { wire.Book(b.at, b.byte, tag); }
-        KickLine();
+        ATOMIC_BLOCK(ATOMIC_FORCEON) {
+          if (b.what == DinLine::kTimeoutStop && shared.edge_count != 0) {
+            // An edge came since the loop looked: it may end the silence, so no Stop now.
+            booked = false;
+          } else {
+            const uint32_t start = wire.Book(b.at, b.byte, tag);
+            if (b.what == DinLine::kTimeoutStop) {
+              b.at = start;
+              shared.stop_start = Low(start);
+              shared.stop_armed = 1;
+            }
+          }
+        }
+        if (booked) KickLine();
       }
     }
-    if (booked) line.Commit(b, &engine);
+    if (booked) {
+      line.Commit(b, &engine);
+    } else if (b.what == DinLine::kTimeoutStop) {
+      break;  // the edge comes first: Run takes it and looks again
+    }
     at = AtomicNow();
   }
-  if (line.has_critical_wake()) {
+  if (line.stop_booked()) {
+    WakeAt(line.stop_at() + 1, &hal::ArmAlarm);  // then the engine hears of the Stop
+  } else if (line.has_critical_wake()) {
     WakeAt(line.critical_wake(), &hal::ArmAlarm);
   } else {
     hal::DisarmAlarm();

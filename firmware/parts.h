@@ -37,6 +37,10 @@ void InitLine(uint32_t now);
 void ServiceLine();
 // The transmitter takes the next frame if it is idle (a frame too far ahead for it).
 void KickLine();
+// Before the engine sees an edge captured at `t` (`edge`), and on each ServiceLine: a
+// tentative timeout Stop the edge came before is taken back (by the capture, or here); one
+// whose start bit left by `t` stops the engine first.
+void SettleStop(uint32_t t, bool edge);
 // A wake-up that was too far for the timer is now within its reach: call ServiceLine.
 bool LineWakeNear(uint32_t now);
 // Merged or transport bytes wait for room on the line.

@@ -9,7 +9,7 @@ packages=(
   cmake make g++ pkg-config
   gcc-avr avr-libc binutils-avr
   simavr libsimavr-dev libelf-dev
-  libgtest-dev
+  libgtest-dev librapidcheck-dev
   gnuplot-nox
   python3
   chromium

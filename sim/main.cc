@@ -87,15 +87,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (dump) {
-    size_t e = 0;
-    for (const TxByte& b : run.tx) {
-      for (; e < run.edges.size() && run.edges[e].at <= b.cycle; ++e) {
-        std::printf("%12llu  edge%s\n", static_cast<unsigned long long>(run.edges[e].at),
-                    run.edges[e].kind == PulseKind::kGlitch ? " (glitch)" : "");
-      }
-      std::printf("%12llu  %02X\n", static_cast<unsigned long long>(b.cycle), b.byte);
-    }
-    std::printf("\n");
+    PrintDump(run, std::cout);
+    std::cout << "\n";
   }
   const Analysis analysis = Analyze(run);
   PrintReport(run, analysis, std::cout);
@@ -108,7 +101,7 @@ int main(int argc, char** argv) {
     const bool plotted = WritePlot(run, analysis, base + ".png", &note);
     std::cout << "\nTrace  gtkwave " << base << ".gtkw\n"
               << "Logic  sigrok-cli -I vcd:downsample=625 -i " << base
-              << ".logic.vcd -P uart:rx=midi_in:baudrate=31250,midi\n";
+              << ".logic.vcd -P uart:rx=midi_out:baudrate=31250,midi\n";
     if (scenario.usb_host) std::cout << "USB    tshark -r " << base << ".pcap -V\n";
     if (plotted) {
       std::cout << "Plot   " << base << ".png\n";

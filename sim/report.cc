@@ -136,6 +136,23 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   out << "\n" << (a.pass ? "PASS" : "FAIL") << ": " << sc.name << "\n";
 }
 
+void PrintDump(const RunResult& run, std::ostream& out) {
+  char line[48];
+  auto edge = [&](const Edge& e) {
+    std::snprintf(line, sizeof(line), "%12llu  edge%s\n", static_cast<unsigned long long>(e.at),
+                  e.kind == PulseKind::kGlitch ? " (glitch)" : "");
+    out << line;
+  };
+  size_t e = 0;
+  for (const TxByte& b : run.tx) {
+    for (; e < run.edges.size() && run.edges[e].at <= b.cycle; ++e) edge(run.edges[e]);
+    std::snprintf(line, sizeof(line), "%12llu  %02X\n", static_cast<unsigned long long>(b.cycle),
+                  b.byte);
+    out << line;
+  }
+  for (; e < run.edges.size(); ++e) edge(run.edges[e]);
+}
+
 bool WritePlot(const RunResult& run, const Analysis& a, const std::string& png_path,
                std::string* note) {
   const std::string data = png_path + ".dat";

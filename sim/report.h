@@ -13,6 +13,9 @@ namespace cv2midi {
 namespace sim {
 
 void PrintReport(const RunResult& run, const Analysis& analysis, std::ostream& out);
+// Every clock edge and every byte on the MIDI OUT pin (at its start bit), one a line, in
+// cycle order.
+void PrintDump(const RunResult& run, std::ostream& out);
 // Needs gnuplot; says why in `note` when it could not draw.
 bool WritePlot(const RunResult& run, const Analysis& analysis, const std::string& png_path,
                std::string* note);

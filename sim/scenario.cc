@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -16,6 +17,9 @@ constexpr uint64_t kGlitchGap = 20 * 16;  // a glitch is 20 us long
 // simavr's USART receives one byte per 11-bit frame, 352 us, and overflows its input FIFO
 // when fed faster: MIDI in is paced at that rate, "100 %" of what it can take.
 constexpr uint64_t kMidiInFrame = 11 * 512;
+
+// Long enough for any soak (277 hours), short enough that no cycle count overflows.
+constexpr double kLongestSeconds = 1e6;
 
 struct ParseError {
   std::string what;
@@ -53,7 +57,9 @@ uint64_t Duration(const std::string& word) {
   } else {
     throw ParseError{"unknown time unit '" + u + "' (use s, ms or us)"};
   }
-  if (v < 0 || seconds > 3600) throw ParseError{"duration out of range: '" + word + "'"};
+  if (v < 0 || seconds > kLongestSeconds) {
+    throw ParseError{"duration out of range: '" + word + "' (0 to 1000000 s)"};
+  }
   return static_cast<uint64_t>(std::llround(seconds * kCyclesPerSecondF));
 }
 
@@ -71,6 +77,15 @@ std::vector<uint8_t> HexBytes(const std::vector<std::string>& w, size_t first) {
   return bytes;
 }
 
+// A seed for the scenario's own random numbers: a whole number that fits 32 bits.
+uint32_t Seed(const std::string& word) {
+  const double v = Number(word, "a seed");
+  if (v < 0 || v > 4294967295.0 || v != std::floor(v)) {
+    throw ParseError{"a seed is a whole number from 0 to 4294967295, got '" + word + "'"};
+  }
+  return static_cast<uint32_t>(v);
+}
+
 bool OnOff(const std::string& word) {
   if (word == "on") return true;
   if (word == "off") return false;
@@ -86,6 +101,10 @@ class Parser {
     // "... at T" may end any event line.
     uint64_t at = cursor_;
     if (w.size() >= 3 && w[w.size() - 2] == "at") {
+      if (!IsEvent(w[0])) {
+        throw ParseError{"'at' is for events (button, reset, gate, midi..., usb...); '" + w[0] +
+                         "' follows the cursor, so move it with silence instead"};
+      }
       // "at boot": from power-up, before the firmware runs (e.g. a button held).
       at = w.back() == "boot" ? 1 : kScenarioStart + Duration(w.back());
       w.resize(w.size() - 2);
@@ -153,7 +172,7 @@ class Parser {
       jitter_ = Duration(w[1]);
       if (w.size() == 4) {
         Keyword(w[2], "seed");
-        rng_.seed(static_cast<uint32_t>(Number(w[3], "a seed")));
+        rng_.seed(Seed(w[3]));
       }
     } else if (cmd == "glitches") {
       // glitches 0.3ms | glitches off
@@ -242,7 +261,7 @@ class Parser {
       // midi-garbage N seed S: random bytes at the line rate
       Want(w, 4, "midi-garbage BYTES seed S [at T]");
       Keyword(w[2], "seed");
-      std::mt19937 garbage(static_cast<uint32_t>(Number(w[3], "a seed")));
+      std::mt19937 garbage(Seed(w[3]));
       Action a{at, ActionKind::kMidiIn, 0, {}};
       const double n = Number(w[1], "a byte count");
       if (n < 1 || n > 1000000) throw ParseError{"garbage is 1 to 1000000 bytes"};
@@ -287,7 +306,7 @@ class Parser {
   void Finish() {
     uint64_t last = cursor_;
     for (const Action& a : s_->actions) {
-      // MIDI in: room for the merge FIFO (256 bytes, 82 ms) to drain before the end.
+      // MIDI in: room for the merge FIFO (128 bytes, 41 ms) to drain before the end.
       const uint64_t drain = a.bytes.empty() || a.kind != ActionKind::kMidiIn ? 0 : 100 * 16000;
       last = std::max(last, a.at + a.length + a.bytes.size() * a.spacing + drain);
     }
@@ -300,6 +319,13 @@ class Parser {
   }
 
  private:
+  static bool IsEvent(const std::string& cmd) {
+    for (const char* e : {"button", "reset", "gate", "midi", "midi-notes", "midi-sysex",
+                          "midi-garbage", "usb", "usb-out"}) {
+      if (cmd == e) return true;
+    }
+    return false;
+  }
   static void Want(const std::vector<std::string>& w, size_t n, const char* usage) {
     if (w.size() != n) throw ParseError{std::string("usage: ") + usage};
   }
@@ -352,7 +378,27 @@ class Parser {
     s_->settings_given = true;
   }
 
-  void Add(const Action& a) { s_->actions.push_back(a); }
+  void Add(const Action& a) {
+    if (a.kind == ActionKind::kMidiIn) {
+      // simavr's USART holds one byte: two DIN-in streams at once lose bytes in the simulator.
+      const uint64_t end = a.at + a.bytes.size() * a.spacing;
+      for (const MidiInLine& m : midi_in_) {
+        if (a.at < m.end && m.at < end) {
+          throw ParseError{"DIN-in bytes from " + Seconds(a.at) + " to " + Seconds(end) +
+                           " overlap those of line " + std::to_string(m.line) + " (" +
+                           Seconds(m.at) + " to " + Seconds(m.end) + ")"};
+        }
+      }
+      midi_in_.push_back(MidiInLine{a.at, end, line_});
+    }
+    s_->actions.push_back(a);
+  }
+  static std::string Seconds(uint64_t cycle) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.6f s",
+                  static_cast<double>(cycle - std::min(cycle, kScenarioStart)) / kCyclesPerSecondF);
+    return buf;
+  }
 
   void Play(double from, double to, int beats) {
     const int ppqn = input_ppqn_;
@@ -372,8 +418,13 @@ class Parser {
         offset = d(rng_);
       }
       const bool missing = missing_every_ > 0 && pulse_count_ % missing_every_ == 0;
+      const size_t first = s_->pulses.size();
       if (!missing) {
-        const uint64_t at = static_cast<uint64_t>(static_cast<int64_t>(nominal) + offset);
+        // Jitter never moves an edge before the start, nor into the pulse before it.
+        const int64_t earliest =
+            static_cast<int64_t>(std::max(kScenarioStart, last_pulse_end_ + 16));
+        const uint64_t at = static_cast<uint64_t>(
+            std::max(earliest, static_cast<int64_t>(nominal) + offset));
         const uint64_t width = std::min<uint64_t>(width_, static_cast<uint64_t>(interval / 2));
         if (glitch_after_ > 0 && glitch_after_ < width) {
           // A bounce inside the pulse: the jack drops for 20 us and rises again.
@@ -389,6 +440,9 @@ class Parser {
         if (double_every_ > 0 && pulse_count_ % double_every_ == 0) {
           s_->pulses.push_back(Pulse{at + width + double_after_, width, PulseKind::kDouble});
         }
+        for (size_t k = first; k < s_->pulses.size(); ++k) {
+          last_pulse_end_ = std::max(last_pulse_end_, s_->pulses[k].at + s_->pulses[k].width);
+        }
       }
       t += interval;
     }
@@ -396,8 +450,16 @@ class Parser {
     s_->segments.push_back(Segment{start, cursor_, from, to, line_});
   }
 
+  struct MidiInLine {
+    uint64_t at;
+    uint64_t end;
+    int line;
+  };
+
   Scenario* s_;
   std::mt19937 rng_;
+  std::vector<MidiInLine> midi_in_;
+  uint64_t last_pulse_end_ = 0;
   int line_ = 0;
   uint64_t cursor_ = kScenarioStart;
   uint64_t width_ = 5 * 16000;

@@ -41,6 +41,7 @@ class EngineRig {
       Service();
       uint64_t next = next_tick_;
       if (line.has_critical_wake()) next = Min(next, Absolute(line.critical_wake()));
+      if (line.stop_booked()) next = Min(next, Absolute(line.stop_at()));
       if (line.has_merge_wake()) next = Min(next, Absolute(line.merge_wake()));
       if (wire.full()) next = Min(next, next_frame_);
       if (next > t) break;
@@ -60,6 +61,14 @@ class EngineRig {
   bool Edge(uint64_t t) {
     RunUntil(t);
     const uint32_t t32 = static_cast<uint32_t>(t);
+    // As the capture interrupt and the main loop do: a tentative Stop not yet started is
+    // taken back; one that has started stops the engine before the edge is seen.
+    if (line.stop_booked() && Before(t32, line.stop_at())) {
+      wire.Unbook();
+      out.pop_back();
+      line.CancelStop();
+    }
+    line.ConfirmStop(t32, &engine);
     const uint32_t at = t32 + engine.latency();
     const ClockEngine::FastEdge fast = engine.fast_edge(t32 - 1024);
     // As the capture interrupt decides: the engine's window, nothing booked but not yet
@@ -125,6 +134,7 @@ class EngineRig {
 
   void Service() {
     Retire();
+    line.ConfirmStop(static_cast<uint32_t>(now_), &engine);
     DinLine::Booking b;
     while (line.Next(static_cast<uint32_t>(now_), engine, wire.FreeAt(static_cast<uint32_t>(now_)),
                      wire.full(), true, &b)) {

@@ -1,5 +1,6 @@
 // The scenario format: what a musician writes and what the harness makes of it.
 #include "sim/scenario.h"
+#include "sim/teensy.h"
 
 #include <gtest/gtest.h>
 
@@ -98,6 +99,52 @@ TEST(Scenario, MistakesNameTheLineAndWhatWasExpected) {
   EXPECT_EQ(Error("setting colour red\n").substr(0, 28), "1: unknown setting 'colour' ");
   EXPECT_EQ(Error("wobble\n").substr(0, 23), "1: unknown command 'wob");
   EXPECT_EQ(Error("# only a comment\n"), "1: the scenario plays nothing (add a tempo line)");
+}
+
+TEST(Scenario, JitterNeverMovesAnEdgeBeforeTheStart) {
+  // 20 ms of jitter on the first pulse used to wrap below zero and never end.
+  const Scenario s = Parse("jitter 20ms seed 7\ntempo 120 for 1 beats\n");
+  ASSERT_EQ(s.pulses.size(), 1u);
+  EXPECT_GE(s.pulses[0].at, kScenarioStart);
+  EXPECT_LT(s.end, kScenarioStart + 2 * kCyclesPerSecond);
+}
+
+TEST(Scenario, JitterKeepsPulsesApartAndInOrder) {
+  const Scenario s = Parse("jitter 4ms seed 1\nwidth 2ms\ntempo 3000 for 50 beats\n");
+  for (size_t i = 1; i < s.pulses.size(); ++i) {
+    EXPECT_GT(s.pulses[i].at, s.pulses[i - 1].at + s.pulses[i - 1].width) << i;
+  }
+}
+
+TEST(Scenario, AtOnACursorLineIsAnError) {
+  EXPECT_EQ(Error("tempo 120 for 4 beats at 2s\n").substr(0, 22), "1: 'at' is for events ");
+  EXPECT_EQ(Error("tempo 120 for 4 beats\nsetting thru off at 1s\n").substr(0, 22),
+            "2: 'at' is for events ");
+  EXPECT_EQ(Error("silence 1s at 2s\n").substr(0, 22), "1: 'at' is for events ");
+}
+
+TEST(Scenario, OverlappingDinInLinesAreAnError) {
+  EXPECT_EQ(Error("tempo 120 for 4 beats\nmidi-notes 50% for 1s at 0s\nmidi 90 3C 64 at 500ms\n"),
+            "3: DIN-in bytes from 0.500000 s to 0.501056 s overlap those of line 2 (0.000000 s "
+            "to 0.998976 s)");
+  // Back to back is fine.
+  Parse("tempo 120 for 4 beats\nmidi 90 3C 64 at 0s\nmidi 80 3C 00 at 1056us\n");
+}
+
+TEST(Scenario, EventsMayComeHoursIn) {
+  const Scenario s = Parse("tempo 120 for 1 beats\nbutton at 7200s\n");
+  ASSERT_EQ(s.actions.size(), 1u);
+  EXPECT_EQ(s.actions[0].at, kScenarioStart + 7200 * kCyclesPerSecond);
+}
+
+TEST(Scenario, SeedsAreWholeUnsignedNumbers) {
+  EXPECT_EQ(Error("jitter 50us seed -1\ntempo 120 for 1 beats\n"),
+            "1: a seed is a whole number from 0 to 4294967295, got '-1'");
+  EXPECT_EQ(Error("midi-garbage 10 seed 1.5\n"),
+            "1: a seed is a whole number from 0 to 4294967295, got '1.5'");
+  EXPECT_EQ(Error("midi-garbage 10 seed 4294967296\n"),
+            "1: a seed is a whole number from 0 to 4294967295, got '4294967296'");
+  Parse("midi-garbage 10 seed 4294967295\n");
 }
 
 TEST(Scenario, LoadNamesTheFileInItsErrors) {

@@ -32,6 +32,19 @@ inline Played PlayFile(const std::string& name) {
   return p;
 }
 
+// The same for a scenario written in the test.
+inline Played PlayText(const std::string& text) {
+  Played p;
+  Scenario scenario;
+  std::string error;
+  EXPECT_TRUE(ParseScenario(text, "test", &scenario, &error)) << error;
+  RunOptions options;
+  options.elf = DefaultElf();
+  EXPECT_TRUE(RunScenario(scenario, options, &p.run, &error)) << error;
+  p.analysis = Analyze(p.run);
+  return p;
+}
+
 }  // namespace sim
 }  // namespace cv2midi
 

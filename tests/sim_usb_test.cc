@@ -132,7 +132,7 @@ TEST(SimUsb, OutPacketsArriveWholeOnDinBetweenTheClocks) {
   const Played p = PlayFile("usb-out.txt");
   ExpectDinUntouched(p);
   const Analysis& a = p.analysis;
-  EXPECT_EQ(a.usb_out_in, 10u) << "3 notes on, 3 off, CC, program, bend, note; SysEx apart";
+  EXPECT_EQ(a.usb_out_in, 11u) << "3 notes on, 3 off, CC, program, bend, note and the SysEx";
   EXPECT_EQ(a.usb_out_delivered, a.usb_out_in);
   EXPECT_TRUE(a.out_valid) << a.out_fault;
   // The SysEx, whole, in DIN out.

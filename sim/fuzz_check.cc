@@ -1,0 +1,1306 @@
+// The contract's invariants over one run; see fuzz_check.h. Every rule here is re-derived
+// from DESIGN.md section 3 and the README; the tolerances are named where they are used.
+#include "sim/fuzz_check.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace cv2midi {
+namespace sim {
+
+const char* const kViolationKinds[] = {
+    "din-stream",       "line-overlap",       "clock-early",     "clock-lost",
+    "clock-invented",   "clock-while-stopped", "clock-timing",   "latency",
+    "edge-wait",        "merged-in-edge-window", "stop-timeout", "stop-cause",
+    "start-downbeat",   "start-while-running", "start-cause",    "start-missing",
+    "song-position",    "thru-invented",      "thru-while-off",  "usb-out-dropped",
+    "reply-truncated",  "reply-value",        "request-leak",    "usb-order",
+    "usb-lost",         "crash",              "running-status",
+};
+const size_t kViolationKindCount = sizeof(kViolationKinds) / sizeof(kViolationKinds[0]);
+
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+constexpr uint64_t kMs = 16000;
+constexpr uint64_t kUs = 16;
+// The contract's timing bar for a clock against its division of the interval.
+constexpr uint64_t kTimingBar = 1 * kUs;
+// Bytes sent back to back at the line rate: one frame apart, give or take the few cycles
+// a spin loop or an interrupt entry costs.
+constexpr uint64_t kLineRateSlack = 32;
+// How far the latency may move between edges and still be "constant".
+constexpr uint64_t kLatencySpread = 2;
+// The firmware samples the button and the reset flag about once a millisecond.
+constexpr uint64_t kPoll = 2 * kMs;
+constexpr uint64_t kDebounce = 5 * kMs;
+constexpr uint64_t kLongPress = 1000 * kMs;
+constexpr uint64_t kMaxInterval = 60ULL * 16000000;  // 1 BPM at 1 PPQN
+constexpr uint64_t kMaxGrace = kMs / 2;
+
+bool IsRealTime(uint8_t b) { return b >= 0xF8; }
+bool IsEngineRealTime(uint8_t b) { return b == 0xF8 || b == 0xFA || b == 0xFB || b == 0xFC; }
+
+// Data bytes after a status; -1 for a status that is not one (F4 F5 F7 F9 FD) or SysEx.
+int DataCount(uint8_t status) {
+  if (status < 0xF0) return (status & 0xE0) == 0xC0 ? 1 : 2;
+  switch (status) {
+    case 0xF1: case 0xF3: return 1;
+    case 0xF2: return 2;
+    case 0xF6: return 0;
+    default: return -1;
+  }
+}
+
+std::string Hex(const Bytes& b) {
+  std::string s;
+  char buf[4];
+  for (size_t i = 0; i < b.size() && i < 16; ++i) {
+    std::snprintf(buf, sizeof(buf), "%s%02X", i ? " " : "", b[i]);
+    s += buf;
+  }
+  if (b.size() > 16) s += " ...";
+  return s;
+}
+
+std::string Us(uint64_t cycles) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3f us", cycles / 16.0);
+  return buf;
+}
+
+std::string At(uint64_t cycle) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%.6f s",
+                (cycle > kScenarioStart ? cycle - kScenarioStart : 0) / 16e6);
+  return buf;
+}
+
+// A timed byte stream into a MIDI reading of whole messages. Real-time bytes are their own
+// messages; a status cuts off what was open; stray data and undefined statuses are dropped.
+struct Message {
+  Bytes bytes;
+  uint64_t at;          // the cycle of its last byte
+  bool cut = false;     // a SysEx that a status ended without F7
+  int source = 0;       // 0 DIN in, 1 the host
+  bool by_running = false;  // its status byte was not sent again (running status)
+  uint64_t first_at = 0;    // the cycle of its first byte
+};
+
+struct Reader {
+  std::vector<Message> messages;
+  std::vector<std::string> faults;  // only for a strict reading of DIN out
+  bool strict = false;
+  Bytes open;
+  int need = 0;
+  uint8_t running = 0;
+  bool sysex = false;
+  bool by_running = false;
+  uint64_t open_at = 0;
+  size_t index = 0;
+
+  void Fault(const char* what, uint8_t b) {
+    if (!strict) return;
+    char buf[96];
+    std::snprintf(buf, sizeof(buf), "%s at byte %zu (%02X)", what, index, b);
+    faults.push_back(buf);
+  }
+  void Feed(uint8_t b, uint64_t at) {
+    ++index;
+    if (IsRealTime(b)) {
+      if (b == 0xF9 || b == 0xFD) {
+        Fault("undefined real-time byte", b);
+        return;
+      }
+      messages.push_back(Message{{b}, at});
+      messages.back().first_at = at;
+      return;
+    }
+    if (sysex) {
+      if (b == 0xF7) {
+        open.push_back(b);
+        messages.push_back(Message{open, at});
+        messages.back().first_at = open_at;
+        sysex = false;
+        open.clear();
+        return;
+      }
+      if (b < 0x80) {
+        open.push_back(b);
+        return;
+      }
+      Fault("a status inside a SysEx", b);
+      messages.push_back(Message{open, at, true});
+      messages.back().first_at = open_at;
+      sysex = false;
+      open.clear();
+    }
+    // What an undefined status or a lone F7 does to an open message or running status MIDI
+    // leaves open; reading the input, take it as nothing at all, like a real-time byte,
+    // which is the firmware's choice.
+    if (!strict && b >= 0xF0 && DataCount(b) < 0 && b != 0xF0) return;
+    if (b >= 0x80) {
+      if (need > 0) Fault("a status cut a message short", b);
+      need = 0;
+      open.clear();
+      open_at = at;
+      if (b == 0xF0) {
+        sysex = true;
+        open = {b};
+        running = 0;
+        return;
+      }
+      const int d = DataCount(b);
+      if (d < 0) {
+        Fault("an undefined status or a lone F7", b);
+        running = 0;
+        return;
+      }
+      running = b < 0xF0 ? b : 0;
+      if (d == 0) {
+        messages.push_back(Message{{b}, at});
+        messages.back().first_at = at;
+        return;
+      }
+      open = {b};
+      need = d;
+      return;
+    }
+    if (need == 0) {
+      if (running == 0) {
+        Fault("a stray data byte", b);
+        return;
+      }
+      open = {running};
+      need = DataCount(running);
+      by_running = true;
+      open_at = at;
+    }
+    open.push_back(b);
+    if (--need == 0) {
+      messages.push_back(Message{open, at});
+      messages.back().by_running = by_running;
+      messages.back().first_at = open_at;
+      by_running = false;
+      open.clear();
+    }
+  }
+  void End() {
+    if (need > 0) Fault("the stream ends inside a message", 0);
+    if (sysex) Fault("the stream ends inside a SysEx", 0);
+  }
+};
+
+// The settings protocol (README "Settings"), as a module owes it.
+bool IsConfigSysEx(const Bytes& m) {
+  return m.size() >= 6 && m[0] == 0xF0 && m[1] == 0x7D && m[2] == 0x63 && m[3] == 0x32;
+}
+
+Bytes ReplyAll(const Settings& s, uint8_t status) {
+  return {0xF0, 0x7D, 0x63, 0x32, 0x41, status, s.ppqn,
+          static_cast<uint8_t>(s.reset_mode == ResetMode::kRunGate ? 1 : 0), s.timeout_multiple,
+          static_cast<uint8_t>(s.clocks_while_stopped), static_cast<uint8_t>(s.auto_start),
+          static_cast<uint8_t>(s.thru), static_cast<uint8_t>(s.glitch_us & 0x7F),
+          static_cast<uint8_t>(s.glitch_us >> 7), 0xF7};
+}
+
+// Applies a request; returns the reply code it owes (0x41 all, 0x44 identity, 0x7F NAK).
+uint8_t Answer(const Bytes& m, Settings* s) {
+  const size_t body = m.size() - 6;  // after F0 7D 63 32 <cmd>, before F7
+  const uint8_t cmd = m[4];
+  if (cmd == 0x01 || cmd == 0x03 || cmd == 0x04) {
+    if (body != 0) return 0x7F;
+    if (cmd == 0x03) *s = Settings();
+    return cmd == 0x04 ? 0x44 : 0x41;
+  }
+  if (cmd != 0x02) return 0x7F;
+  if (body < 1) return 0x7F;
+  const uint8_t p = m[5];
+  if (p < 1 || p > 7) return 0x7F;
+  if (body != (p == 7 ? 3u : 2u)) return 0x7F;
+  const uint8_t v = m[6];
+  Settings n = *s;
+  switch (p) {
+    case 1:
+      if (v != 1 && v != 2 && v != 4 && v != 8 && v != 12 && v != 24) return 0x7F;
+      n.ppqn = v;
+      break;
+    case 2:
+      if (v > 1) return 0x7F;
+      n.reset_mode = v ? ResetMode::kRunGate : ResetMode::kTrigger;
+      break;
+    case 3:
+      if (v < 2 || v > 8) return 0x7F;
+      n.timeout_multiple = v;
+      break;
+    case 4: case 5: case 6:
+      if (v > 1) return 0x7F;
+      (p == 4 ? n.clocks_while_stopped : p == 5 ? n.auto_start : n.thru) = v != 0;
+      break;
+    case 7: {
+      const uint16_t us = static_cast<uint16_t>(v | (m[7] << 7));
+      if (us < 250 || us > 4000) return 0x7F;
+      n.glitch_us = us;
+      break;
+    }
+  }
+  *s = n;
+  return 0x41;
+}
+
+struct Request {
+  uint64_t at;
+  int source;  // 0 DIN in, 1 the host
+  Bytes bytes;
+  uint8_t reply_code;
+  Bytes reply;  // for 0x41: the whole reply owed
+  Settings after;
+};
+
+struct Press {
+  uint64_t down, up;  // debounced: the moments the firmware sees them
+  bool is_long;
+};
+
+class Checker {
+ public:
+  explicit Checker(const RunResult& run) : run_(run), sc_(run.scenario) {}
+
+  std::vector<Violation> Run() {
+    ReadInputs();
+    ReadOutput();
+    CheckLine();
+    // Setup mode (the button held at power-up) is not modelled: its presses set the PPQN,
+    // not the transport. Only the line and the stream are judged then.
+    for (const Action& a : sc_.actions) {
+      if (a.kind == ActionKind::kButton && a.at < kScenarioStart) return out_;
+    }
+    ModelEdges();
+    CheckClocks();
+    CheckTiming();
+    CheckFirstBytes();
+    CheckStops();
+    CheckStarts();
+    CheckSongPosition();
+    CheckMerge();
+    CheckUsb();
+    std::stable_sort(out_.begin(), out_.end(),
+                     [](const Violation& a, const Violation& b) { return a.at < b.at; });
+    return out_;
+  }
+
+ private:
+  void Add(const char* kind, uint64_t at, const std::string& what) {
+    out_.push_back(Violation{kind, at, what});
+  }
+
+  // ---- Inputs ----
+  void ReadInputs() {
+    std::vector<std::pair<uint64_t, std::pair<uint8_t, int>>> bytes[2];
+    for (const Action& a : sc_.actions) {
+      if (a.kind == ActionKind::kMidiIn) {
+        // simavr hands the firmware each byte on the cycle it is fed.
+        for (size_t i = 0; i < a.bytes.size(); ++i) {
+          bytes[0].push_back({a.at + i * a.spacing, {a.bytes[i], 0}});
+        }
+      } else if (a.kind == ActionKind::kUsbOut && sc_.usb_host) {
+        // The host sends only while enumerated and awake; until then its packets wait.
+        const uint64_t at = HostDelivers(a.at);
+        if (at == UINT64_MAX) continue;
+        for (uint8_t b : a.bytes) bytes[1].push_back({at, {b, 1}});
+      } else if (a.kind == ActionKind::kButton) {
+        if (a.length < kDebounce + kMs) continue;  // a bounce
+        presses_.push_back(Press{a.at + kDebounce, a.at + a.length + kDebounce,
+                                 a.length > kLongPress + kDebounce + 10 * kMs});
+      } else if (a.kind == ActionKind::kResetPulse) {
+        reset_rises_.push_back(a.at);
+      } else if (a.kind == ActionKind::kGateOn) {
+        gate_changes_.push_back({a.at, true});
+      } else if (a.kind == ActionKind::kGateOff) {
+        gate_changes_.push_back({a.at, false});
+      }
+    }
+    std::sort(presses_.begin(), presses_.end(),
+              [](const Press& a, const Press& b) { return a.down < b.down; });
+    for (int s = 0; s < 2; ++s) {
+      std::stable_sort(bytes[s].begin(), bytes[s].end(),
+                       [](const std::pair<uint64_t, std::pair<uint8_t, int>>& a,
+                          const std::pair<uint64_t, std::pair<uint8_t, int>>& b) {
+                         return a.first < b.first;
+                       });
+      Reader r;
+      // The host sends USB-MIDI packets: each line is its own messages (run.cc encodes per
+      // line, so an unfinished message at a line's end goes nowhere).
+      for (const auto& x : bytes[s]) r.Feed(x.second.first, x.first);
+      for (Message& m : r.messages) {
+        m.source = s;
+        if (IsRealTime(m.bytes[0])) {
+          if (IsEngineRealTime(m.bytes[0])) continue;  // the master drops them
+        }
+        if (IsConfigSysEx(m.bytes) && !m.cut) {
+          requests_.push_back(Request{m.at, s, m.bytes, 0, {}, Settings()});
+          continue;
+        }
+        (s == 0 ? din_in_ : host_out_).push_back(m);
+        if (m.bytes[0] == 0xF2) din_song_position_at_.push_back(m.at);
+      }
+    }
+    std::stable_sort(requests_.begin(), requests_.end(),
+                     [](const Request& a, const Request& b) { return a.at < b.at; });
+    Settings stored = sc_.settings;
+    const uint8_t status = sc_.settings_given ? 0 : 1;
+    unmodelled_ = !sc_.eeprom_raw.empty();
+    for (Request& q : requests_) {
+      q.reply_code = Answer(q.bytes, &stored);
+      q.after = stored;
+      if (q.reply_code == 0x41) q.reply = ReplyAll(stored, status);
+    }
+  }
+
+  // When the host's OUT packets queued at `at` go out: at once while it is enumerated and
+  // the bus awake, else when it next is (UINT64_MAX: never in this run).
+  uint64_t HostDelivers(uint64_t at) const {
+    struct Mark {
+      uint64_t at;
+      int what;  // 0 enumerated, 1 bus reset, 2 suspend, 3 wake
+    };
+    std::vector<Mark> marks;
+    for (uint64_t t : run_.usb.enumerated_at) marks.push_back({t, 0});
+    for (const Action& a : sc_.actions) {
+      if (a.kind == ActionKind::kUsbReset) marks.push_back({a.at, 1});
+      if (a.kind == ActionKind::kUsbSuspend) marks.push_back({a.at, 2});
+      if (a.kind == ActionKind::kUsbWake) marks.push_back({a.at, 3});
+    }
+    std::stable_sort(marks.begin(), marks.end(),
+                     [](const Mark& x, const Mark& y) { return x.at < y.at; });
+    bool enumerated = false, suspended = false;
+    for (const Mark& m : marks) {
+      if (m.at > at && enumerated && !suspended) return at;
+      if (m.what == 0) enumerated = true;
+      if (m.what == 1) enumerated = false;
+      if (m.what == 2) suspended = true;
+      if (m.what == 3) suspended = false;
+      if (m.at >= at && enumerated && !suspended) return m.at;
+    }
+    return enumerated && !suspended ? at : UINT64_MAX;
+  }
+
+  // Stored settings as of cycle t.
+  Settings StoredAt(uint64_t t) const {
+    Settings s = sc_.settings;
+    for (const Request& q : requests_) {
+      if (q.at <= t) s = q.after;
+    }
+    return s;
+  }
+  // True when a settings change lands within `margin` of t: which side it falls is a matter
+  // of the main loop's pass, so what follows is not judged.
+  bool ChangeNear(uint64_t t, uint64_t margin) const {
+    for (const Request& q : requests_) {
+      if (q.reply_code == 0x41 && q.at + margin > t && q.at < t + margin) return true;
+    }
+    return false;
+  }
+
+  // ---- Output ----
+  void ReadOutput() {
+    Reader r;
+    r.strict = true;
+    for (const TxByte& b : run_.tx) {
+      r.Feed(b.byte, b.cycle);
+      if (!r.faults.empty()) {
+        Add("din-stream", b.cycle, r.faults.front());
+        r.faults.clear();
+      }
+    }
+    r.End();
+    for (const std::string& f : r.faults) Add("din-stream", run_.cycles, f);
+    out_messages_ = r.messages;
+    for (const TxByte& b : run_.tx) {
+      if (b.byte == 0xF8) clocks_.push_back(b.cycle);
+      if (b.byte == 0xFA || b.byte == 0xFB || b.byte == 0xFC) transport_.push_back(b);
+    }
+  }
+
+  size_t ClocksBefore(uint64_t t) const {
+    return std::lower_bound(clocks_.begin(), clocks_.end(), t) - clocks_.begin();
+  }
+  // The wire's transport state just after cycle t (inclusive).
+  bool WireRunning(uint64_t t) const {
+    bool running = false;
+    for (const TxByte& x : transport_) {
+      if (x.cycle > t) break;
+      running = x.byte != 0xFC;
+    }
+    return running;
+  }
+  // Index of the first byte on the wire at or after t.
+  size_t ByteAtOrAfter(uint64_t t) const {
+    return std::lower_bound(run_.tx.begin(), run_.tx.end(), t,
+                            [](const TxByte& b, uint64_t c) { return b.cycle < c; }) -
+           run_.tx.begin();
+  }
+  // Whether byte i is the engine's (clock, transport, or the module's Song Position).
+  bool EngineByte(size_t i) const {
+    const uint8_t b = run_.tx[i].byte;
+    if (IsEngineRealTime(b)) return true;
+    return std::find(module_spp_bytes_.begin(), module_spp_bytes_.end(), i) !=
+           module_spp_bytes_.end();
+  }
+
+  void CheckLine() {
+    for (size_t i = 1; i < run_.tx.size(); ++i) {
+      const uint64_t gap = run_.tx[i].cycle - run_.tx[i - 1].cycle;
+      if (gap < kCheckedFrameCycles) {
+        char buf[96];
+        std::snprintf(buf, sizeof(buf), "%02X %s after %02X, less than a frame",
+                      run_.tx[i].byte, Us(gap).c_str(), run_.tx[i - 1].byte);
+        Add("line-overlap", run_.tx[i].cycle, buf);
+      }
+    }
+    // The module's own Song Positions: an F2 that follows a long press by at most half a
+    // second, and its two data bytes.
+    for (size_t i = 0; i < run_.tx.size(); ++i) {
+      if (run_.tx[i].byte != 0xF2) continue;
+      // (It waits for a message boundary of the merged stream, which a long SysEx delays.)
+      bool after_press = false;
+      for (const Press& p : presses_) {
+        bool continued = false;
+        for (const TxByte& x : transport_) {
+          continued |= x.byte == 0xFB && x.cycle > p.down + kLongPress && x.cycle < run_.tx[i].cycle;
+        }
+        after_press |= p.is_long && !continued && run_.tx[i].cycle >= p.down + kLongPress &&
+                       run_.tx[i].cycle <= p.down + kLongPress + 10000 * kMs;
+      }
+      if (!after_press) continue;
+      module_spp_bytes_.push_back(i);
+      size_t k = i + 1;
+      for (int d = 0; d < 2 && k < run_.tx.size(); ++k) {
+        if (!IsRealTime(run_.tx[k].byte)) {
+          module_spp_bytes_.push_back(k);
+          ++d;
+        }
+      }
+    }
+  }
+
+  // ---- The engine as the contract describes it ----
+  struct EdgeModel {
+    uint64_t at;
+    bool restart;       // first edge, or the first after a timeout
+    uint64_t divided;   // the interval its N clocks divide
+    uint64_t deadline;  // its timeout
+    uint64_t basis;
+    Settings s;         // settings in force
+    uint8_t n;
+    bool judged = true;  // false: settings changed too close to tell
+    bool gives = false;  // clocks flow for it
+    size_t clocks_from = 0;  // index into clocks_ of its first clock
+    size_t clocks = 0;       // how many it owns
+  };
+
+  void ModelEdges() {
+    Settings engine = StoredAt(0);
+    uint64_t last = 0, deadline = 0, last_interval = 0;
+    bool present = false, judged = true;
+    for (const Edge& e : run_.edges) {
+      if (present && e.at > deadline) {
+        present = false;
+        // New settings are taken while no clock is present.
+        if (ChangeNear(deadline, 5 * kMs)) judged = false;
+      }
+      if (!present) {
+        const Settings now = StoredAt(e.at);
+        if (ChangeNear(e.at, 5 * kMs)) judged = false;
+        if (now.ppqn != engine.ppqn) last_interval = 0;
+        engine = now;
+      }
+      const uint64_t glitch = std::min<uint64_t>(engine.glitch_us * kUs,
+                                                 320000 / engine.ppqn / 2);
+      if (present && e.at - last < glitch) continue;
+      // Within 20 us of the glitch window either way the capture's filter decides.
+      if (present && e.at - last < glitch + 20 * kUs) judged = false;
+      EdgeModel m;
+      m.at = e.at;
+      m.restart = !present;
+      m.s = engine;
+      m.n = static_cast<uint8_t>(24 / engine.ppqn);
+      const uint64_t fallback = 8000000 / engine.ppqn;
+      const uint64_t since = edges_.empty() ? 0 : std::min(e.at - last, kMaxInterval);
+      if (m.restart) {
+        m.divided = last_interval != 0 ? last_interval : fallback;
+        m.basis = std::max(m.divided, since);
+      } else {
+        m.divided = since;
+        m.basis = since;
+        last_interval = since;
+      }
+      const uint64_t grace = std::min(m.basis / 8, kMaxGrace);
+      m.deadline = e.at + engine.timeout_multiple * m.basis + grace;
+      m.judged = judged;
+      edges_.push_back(m);
+      last = e.at;
+      deadline = m.deadline;
+      present = true;
+    }
+  }
+
+  uint64_t Latency() {
+    // L: the most common delay from an edge to its first byte, over edges that found the
+    // line free.
+    std::vector<uint64_t> d;
+    for (const EdgeModel& e : edges_) {
+      const size_t i = ByteAtOrAfter(e.at);
+      if (i >= run_.tx.size()) continue;
+      if (i > 0 && run_.tx[i - 1].cycle + kCheckedFrameCycles + 320 > e.at) continue;
+      const uint64_t delay = run_.tx[i].cycle - e.at;
+      if (delay <= 640 && IsEngineRealTime(run_.tx[i].byte)) d.push_back(delay);
+    }
+    if (d.empty()) return 176;
+    std::sort(d.begin(), d.end());
+    return d[d.size() / 2];
+  }
+
+  void CheckClocks() {
+    latency_ = Latency();
+    if (latency_ > 320) Add("latency", 0, "L is " + Us(latency_) + ", above 20 us");
+    size_t owed_total = 0;  // clocks owed by the edges before this one
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      EdgeModel& e = edges_[i];
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : UINT64_MAX;
+      const size_t sent_before = ClocksBefore(e.at);
+      if (sent_before > owed_total && e.judged) {
+        Add("clock-early", e.at, std::to_string(sent_before - owed_total) +
+                                     " clock(s) before the edge at " + At(e.at) +
+                                     " that no earlier edge owed");
+        owed_total = sent_before;
+      }
+      const size_t owed = owed_total - std::min(owed_total, sent_before);
+      // Clocks flow for an edge when clocks-while-stopped is on or the edge starts or
+      // continues a run.
+      const uint64_t burst_end = e.at + latency_ + (owed + 3) * kCheckedFrameCycles + 64;
+      e.gives = e.s.clocks_while_stopped || WireRunning(std::min(burst_end, next - 1));
+      if (!e.gives) {
+        e.clocks_from = owed_total;
+        continue;
+      }
+      e.clocks_from = owed_total;
+      const uint64_t first_by = burst_end + kCheckedFrameCycles;  // a merged byte may hold it one frame
+      const size_t by_then = ClocksBefore(first_by + 1);
+      if (by_then < owed_total + 1 && e.judged && first_by < run_.cycles) {
+        Add("clock-lost", e.at, "no first clock for the edge at " + At(e.at) + " by " +
+                                    Us(first_by - e.at) + " after it");
+        // Count on from what went out, so one lost clock is reported once.
+        owed_total = by_then;
+        e.clocks_from = owed_total;
+      }
+      size_t mine = e.n;
+      // Without clocks while stopped a Stop cuts the rest of the interval's clocks.
+      if (!e.s.clocks_while_stopped) {
+        for (const TxByte& x : transport_) {
+          if (x.byte == 0xFC && x.cycle > e.at && x.cycle < next) {
+            const size_t by_stop = ClocksBefore(x.cycle);
+            if (by_stop < owed_total + mine) mine = by_stop > owed_total ? by_stop - owed_total : 0;
+            break;
+          }
+        }
+      }
+      e.clocks = mine;
+      owed_total += mine;
+    }
+    // The end: everything owed went out, but for the last edge's clocks not yet due.
+    if (!edges_.empty() && edges_.back().judged) {
+      const EdgeModel& e = edges_.back();
+      size_t not_due = 0;
+      if (e.gives) {
+        for (size_t k = 0; k < e.clocks; ++k) {
+          not_due += e.at + latency_ + k * e.divided / e.n + kCheckedFrameCycles * 3 >= run_.cycles;
+        }
+      }
+      const size_t sent = clocks_.size();
+      if (sent > owed_total) {
+        Add("clock-invented", run_.cycles, std::to_string(sent - owed_total) +
+                                               " more clocks than the edges owe (" +
+                                               std::to_string(owed_total) + ")");
+      } else if (sent + not_due < owed_total) {
+        Add("clock-lost", run_.cycles, std::to_string(owed_total - sent - not_due) +
+                                           " clocks owed never went out (" +
+                                           std::to_string(sent) + " of " +
+                                           std::to_string(owed_total) + ")");
+      }
+    }
+    // No clock while the wire is stopped, when clocks-while-stopped is off.
+    for (const EdgeModel& e : edges_) {
+      if (e.s.clocks_while_stopped || !e.judged) continue;
+      const size_t i = &e - &edges_[0];
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : run_.cycles;
+      for (size_t c = ClocksBefore(e.at); c < clocks_.size() && clocks_[c] < next; ++c) {
+        if (!WireRunning(clocks_[c])) {
+          Add("clock-while-stopped", clocks_[c], "F8 at " + At(clocks_[c]) +
+                                                     " while stopped, with clocks-while-stopped off");
+          break;
+        }
+      }
+    }
+  }
+
+  // Each clock on its division of the interval, unless it follows an engine byte at the
+  // line rate; merged bytes never move a clock.
+  void CheckTiming() {
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      const EdgeModel& e = edges_[i];
+      if (!e.gives || !e.judged || e.clocks == 0) continue;
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : UINT64_MAX;
+      for (size_t k = 0; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
+        const uint64_t c = clocks_[e.clocks_from + k];
+        if (c >= next) break;  // owed: goes with the next edge's burst
+        const size_t bi = ByteAtOrAfter(c);
+        uint64_t expected = e.at + latency_ + k * e.divided / e.n;
+        uint64_t tolerance = kTimingBar;
+        if (k == 0) continue;  // CheckFirstBytes judges it
+        if (bi > 0) {
+          const TxByte& prev = run_.tx[bi - 1];
+          if (prev.cycle + kCheckedFrameCycles + kTimingBar > expected &&
+              prev.cycle >= clocks_[e.clocks_from + k - 1] && EngineByte(bi - 1)) {
+            expected = std::max(expected, prev.cycle + kCheckedFrameCycles);
+            tolerance = kLineRateSlack;
+          }
+        }
+        const uint64_t diff = c > expected ? c - expected : expected - c;
+        if (diff > tolerance) {
+          Add("clock-timing", c, "clock " + std::to_string(k + 1) + " of the edge at " +
+                                     At(e.at) + " off its division by " + Us(diff));
+          break;  // the rest of the edge's clocks follow this one
+        }
+      }
+    }
+  }
+
+  // What an edge sends first (owed clocks, a Start, its downbeat) goes at the edge plus L
+  // when the line is free, else the moment it frees; then back to back at the line rate.
+  void CheckFirstBytes() {
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      const EdgeModel& e = edges_[i];
+      if (!e.judged) continue;
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : run_.cycles;
+      size_t b = ByteAtOrAfter(e.at);
+      if (b >= run_.tx.size() || run_.tx[b].cycle >= next) continue;
+      // The edge's own clock, if it has one, ends the burst.
+      const size_t own = e.gives && e.clocks > 0 && e.clocks_from < clocks_.size()
+                             ? e.clocks_from
+                             : SIZE_MAX;
+      if (own == SIZE_MAX && !IsEngineRealTime(run_.tx[b].byte)) continue;
+      if (run_.tx[b].cycle > e.at + 40 * kMs) continue;
+      // A reset, gate or press that comes with the edge sends its own byte first.
+      if (EventBetween(e.at - kMs, e.at + kMs)) continue;
+      uint64_t free_at = b > 0 ? run_.tx[b - 1].cycle + kCheckedFrameCycles : 0;
+      if (!EngineByte(b)) {
+        // A merged byte started after the edge: allowed outside the edge's window, once.
+        if (i > 0 && InWindow(edges_[i - 1], e.at) && b > 0) {
+          CheckEdgeWait(e, i, b, run_.tx[b].cycle);
+        }
+        free_at = run_.tx[b].cycle + kCheckedFrameCycles;
+        ++b;
+        if (b >= run_.tx.size()) continue;
+      }
+      const TxByte& first = run_.tx[b];
+      if (free_at <= e.at + latency_) {
+        const uint64_t want = e.at + latency_;
+        const uint64_t diff = first.cycle > want ? first.cycle - want : want - first.cycle;
+        if (diff > kLatencySpread) {
+          char buf[160];
+          std::snprintf(buf, sizeof(buf), "the edge at %s sent its first byte (%02X) %s after "
+                        "it; L is %s", At(e.at).c_str(), first.byte, Us(first.cycle - e.at).c_str(),
+                        Us(latency_).c_str());
+          Add("latency", first.cycle, buf);
+        }
+      } else if (first.cycle > free_at + kLineRateSlack) {
+        Add("edge-wait", first.cycle, "the edge at " + At(e.at) + " found the line busy and "
+                                      "sent " + Us(first.cycle - free_at) +
+                                      " after it freed");
+      }
+      if (own == SIZE_MAX) continue;
+      // Back to back up to the edge's own clock.
+      for (size_t k = b + 1; k < run_.tx.size() && run_.tx[k - 1].cycle < clocks_[own]; ++k) {
+        if (!EngineByte(k)) {
+          Add("clock-timing", run_.tx[k].cycle,
+              "a merged byte inside the burst of the edge at " + At(e.at));
+          break;
+        }
+        const uint64_t gap = run_.tx[k].cycle - run_.tx[k - 1].cycle;
+        if (gap > kCheckedFrameCycles + kLineRateSlack) {
+          Add("clock-timing", run_.tx[k].cycle, "the burst of the edge at " + At(e.at) +
+                                                    " is not back to back (" + Us(gap) + ")");
+          break;
+        }
+      }
+    }
+  }
+
+  // The edge's first clock found a merged byte on the line.
+  void CheckEdgeWait(const EdgeModel& e, size_t i, size_t busy, uint64_t first) {
+    const uint64_t free_at = run_.tx[busy].cycle + kCheckedFrameCycles;
+    if (first > std::max(free_at, e.at + latency_) + kLineRateSlack) {
+      Add("edge-wait", first, "the edge at " + At(e.at) + " waited " +
+                                  Us(first - std::max(free_at, e.at + latency_)) +
+                                  " past the end of a merged byte");
+    }
+    if (i > 0 && InWindow(edges_[i - 1], e.at)) {
+      Add("merged-in-edge-window", run_.tx[busy].cycle,
+          "a merged byte held the expected edge at " + At(e.at));
+    }
+  }
+
+  // Whether t lies where the next edge after `p` is expected: one interval on, give or
+  // take interval/16, at most 2 ms.
+  static bool InWindow(const EdgeModel& p, uint64_t t) {
+    const uint64_t expected = p.at + p.divided;
+    const uint64_t guard = std::min<uint64_t>(p.divided / 16, 2 * kMs);
+    return t + guard >= expected && t <= expected + guard;
+  }
+
+  void CheckMergedWindows() {
+    // Merged bytes keep clear of each expected edge's window while the clock is present.
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      const EdgeModel& p = edges_[i];
+      if (!p.judged) continue;
+      const uint64_t expected = p.at + p.divided;
+      if (expected > p.deadline) continue;
+      const uint64_t guard = std::min<uint64_t>(p.divided / 16, 2 * kMs);
+      const uint64_t from = expected - guard + latency_;
+      // Once the edge has come, its window is spent.
+      uint64_t to = expected + guard + latency_;
+      if (i + 1 < edges_.size()) to = std::min(to, edges_[i + 1].at + latency_);
+      if (to <= from) continue;
+      // After a Stop with no cause the firmware takes the clock for gone: what it then
+      // owes that edge is moot, the Stop is the violation.
+      bool after_spurious = false;
+      for (uint64_t t : spurious_stops_) after_spurious |= t > p.at && t < to;
+      if (after_spurious) continue;
+      for (size_t b = ByteAtOrAfter(from > kCheckedFrameCycles ? from - kCheckedFrameCycles : 0);
+           b < run_.tx.size() && run_.tx[b].cycle < to; ++b) {
+        if (EngineByte(b)) continue;
+        if (run_.tx[b].cycle + kCheckedFrameCycles <= from) continue;
+        Add("merged-in-edge-window", run_.tx[b].cycle,
+            "a merged byte on the line where the edge after " + At(p.at) + " was expected");
+        break;
+      }
+    }
+  }
+
+  // ---- Transport ----
+  void CheckStops() {
+    std::vector<bool> explained(transport_.size(), false);
+    // Timeouts: while running, a silence past the timeout ends in a Stop at that moment.
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      const EdgeModel& e = edges_[i];
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : run_.cycles;
+      for (size_t t = 0; t < transport_.size(); ++t) {
+        const TxByte& x = transport_[t];
+        if (x.byte == 0xFC && x.cycle >= e.deadline && x.cycle <= e.deadline + kCheckedFrameCycles * 2 &&
+            x.cycle < next + latency_) {
+          explained[t] = true;
+        }
+      }
+      if (next <= e.deadline + kLineRateSlack || !e.judged) continue;
+      if (!WireRunning(e.deadline)) continue;
+      bool stopped = false;
+      for (const TxByte& x : transport_) {
+        if (x.byte != 0xFC || x.cycle < e.deadline) continue;
+        if (x.cycle > e.deadline + kLineRateSlack) break;
+        stopped = true;
+      }
+      if (!stopped) {
+        uint64_t when = 0;
+        for (const TxByte& x : transport_) {
+          if (x.byte == 0xFC && x.cycle > e.at && when == 0) when = x.cycle;
+        }
+        Add("stop-timeout", e.deadline,
+            "no Stop at the timeout " + At(e.deadline) + " of the edge at " + At(e.at) +
+                (when ? "; it came at " + At(when) : std::string("")));
+      }
+    }
+    // Every other Stop has a cause: a press, a reset (trigger mode) or a falling gate.
+    std::vector<uint64_t> causes;
+    for (const Press& p : presses_) causes.push_back(p.down);
+    for (uint64_t r : reset_rises_) causes.push_back(r);
+    // A gate's rise is a reset edge in trigger mode, its fall the Stop in gate mode.
+    for (const auto& g : gate_changes_) causes.push_back(g.first);
+    bool running = false;
+    for (size_t t = 0; t < transport_.size(); ++t) {
+      const TxByte& x = transport_[t];
+      if (x.byte != 0xFC) {
+        running = true;
+        continue;
+      }
+      const bool was_running = running;
+      running = false;
+      if (!was_running) {
+        Add("stop-cause", x.cycle, "a Stop at " + At(x.cycle) + " while already stopped");
+        continue;
+      }
+      if (explained[t]) continue;
+      bool caused = false;
+      for (uint64_t c : causes) {
+        caused |= x.cycle >= c && x.cycle <= c + kPoll + 3 * kCheckedFrameCycles + 20 * kMs;
+      }
+      if (!caused && !AnyUnjudgedNear(x.cycle)) {
+        Add("stop-cause", x.cycle, "a Stop at " + At(x.cycle) +
+                                       " with no timeout, press, reset or gate to cause it");
+        spurious_stops_.push_back(x.cycle);
+      }
+    }
+    CheckMergedWindows();
+  }
+
+  bool AnyUnjudgedNear(uint64_t t) const {
+    for (const EdgeModel& e : edges_) {
+      if (!e.judged && e.at <= t && t <= e.deadline + kMs) return true;
+    }
+    return false;
+  }
+
+  void CheckStarts() {
+    bool running = false;
+    for (size_t t = 0; t < transport_.size(); ++t) {
+      const TxByte& x = transport_[t];
+      if (x.byte == 0xFC) {
+        running = false;
+        continue;
+      }
+      if (running) {
+        Add("start-while-running", x.cycle, std::string(x.byte == 0xFA ? "Start" : "Continue") +
+                                                " at " + At(x.cycle) + " while running");
+      }
+      running = true;
+      // The downbeat follows at the line rate.
+      const size_t i = ByteAtOrAfter(x.cycle);
+      size_t k = i + 1;
+      if (k >= run_.tx.size() || run_.tx[k].byte != 0xF8 ||
+          run_.tx[k].cycle > x.cycle + kCheckedFrameCycles + kLineRateSlack) {
+        if (k < run_.tx.size() || x.cycle + 2 * kCheckedFrameCycles < run_.cycles) {
+          Add("start-downbeat", x.cycle, "the byte after the Start at " + At(x.cycle) +
+                                             " is not its downbeat at the line rate");
+        }
+      }
+      // A Start goes with an edge: as its first byte or behind the clocks it owed.
+      bool with_edge = false;
+      for (const EdgeModel& e : edges_) {
+        if (e.at > x.cycle) break;
+        with_edge |= x.cycle <= e.at + latency_ + 26 * kCheckedFrameCycles;
+      }
+      if (!with_edge) {
+        Add("start-cause", x.cycle, "a Start or Continue at " + At(x.cycle) + " with no edge");
+      }
+    }
+    // Auto-start: the first edge after power-up or a timeout starts the wire, in trigger
+    // mode with auto-start on, when nothing else armed or disarmed it.
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      const EdgeModel& e = edges_[i];
+      if (!e.restart || !e.judged || !e.s.auto_start ||
+          e.s.reset_mode != ResetMode::kTrigger) {
+        continue;
+      }
+      const uint64_t from = i == 0 ? 0 : edges_[i - 1].at;
+      if (EventBetween(from, e.at + 20 * kMs)) continue;
+      if (WireRunning(e.at)) continue;
+      const uint64_t by = e.at + latency_ + 26 * kCheckedFrameCycles;
+      bool started = false;
+      for (const TxByte& x : transport_) {
+        // A long press may have armed a Continue instead.
+        started |= (x.byte == 0xFA || x.byte == 0xFB) && x.cycle >= e.at && x.cycle <= by;
+      }
+      if (!started && by < run_.cycles) {
+        Add("start-missing", e.at, "no Start at the restart edge at " + At(e.at));
+      }
+    }
+  }
+
+  // A press, reset or gate change in [from, to): transport is then the user's.
+  bool EventBetween(uint64_t from, uint64_t to) const {
+    for (const Press& p : presses_) {
+      if (p.down + kPoll >= from && p.down < to + kDebounce) return true;
+      if (p.up + kPoll >= from && p.up < to + kDebounce) return true;
+    }
+    for (uint64_t r : reset_rises_) {
+      if (r + kPoll >= from && r < to) return true;
+    }
+    for (const auto& g : gate_changes_) {
+      if (g.first + kPoll >= from && g.first < to) return true;
+    }
+    return false;
+  }
+
+  void CheckSongPosition() {
+    // A long press while stopped (one that did not itself stop the wire) sends Song
+    // Position: the clocks since the Start (or the resumed position), rounded up to the
+    // next input beat, or sixteenth if finer, in MIDI beats, modulo 14 bits.
+    for (const Press& p : presses_) {
+      if (!p.is_long) continue;
+      const uint64_t fires = p.down + kLongPress;
+      if (WireRunning(p.down) || WireRunning(fires)) continue;
+      // Another press, reset or gate just before this one makes the transport a race.
+      if (EventBetween(p.down - 50 * kMs, p.down - kDebounce - kPoll - 1) ||
+          ChangeNear(fires, 2 * kMs)) {
+        continue;
+      }
+      bool din_spp = false;
+      for (uint64_t t : din_song_position_at_) din_spp |= t + 2000 * kMs > p.down;
+      if (din_spp) continue;
+      // Transport in the press's own window is ambiguous (a Stop by this very press).
+      bool ambiguous = false;
+      for (const TxByte& x : transport_) ambiguous |= x.cycle + kPoll >= p.down - kDebounce && x.cycle <= fires + kPoll;
+      if (ambiguous) continue;
+      // The position the wire is at: clocks while running since the last Start/Continue.
+      // A Continue resumes from the Song Position the wire carried before it.
+      uint32_t position = 0, resume = 0;
+      bool running = false;
+      for (size_t k = 0; k < run_.tx.size(); ++k) {
+        const TxByte& b = run_.tx[k];
+        if (b.cycle > p.down) break;
+        if (b.byte == 0xF2 && ModuleSppAt(k)) resume = SppValue(k);
+        if (b.byte == 0xFA) {
+          running = true;
+          position = 0;
+        } else if (b.byte == 0xFB) {
+          running = true;
+          position = resume * 6;
+        } else if (b.byte == 0xFC) {
+          running = false;
+        } else if (b.byte == 0xF8 && running) {
+          ++position;
+        }
+      }
+      const Settings s = EngineSettingsAt(p.down);
+      const uint32_t n = 24 / s.ppqn;
+      const uint32_t grid = n > 6 ? n : 6;
+      const uint32_t rounded = (position + grid - 1) / grid * grid;
+      const uint32_t want = (rounded / 6) % 16384;
+      // The module's F2 after the long press fired.
+      bool found = false;
+      for (size_t k = 0; k + 2 < run_.tx.size() && !found; ++k) {
+        if (run_.tx[k].byte != 0xF2 || run_.tx[k].cycle < fires) continue;
+        if (run_.tx[k].cycle > fires + 500 * kMs) break;
+        Bytes data;
+        for (size_t j = k + 1; j < run_.tx.size() && data.size() < 2; ++j) {
+          if (!IsRealTime(run_.tx[j].byte)) data.push_back(run_.tx[j].byte);
+        }
+        found = true;
+        const uint32_t got = data.size() == 2 && data[0] < 0x80 && data[1] < 0x80
+                                 ? data[0] | (static_cast<uint32_t>(data[1]) << 7)
+                                 : 0xFFFFFFFF;
+        if (got != want) {
+          char buf[128];
+          std::snprintf(buf, sizeof(buf), "Song Position %s after the long press at %s; the "
+                        "contract owes %u (position %u clocks)",
+                        got == 0xFFFFFFFF ? "malformed" : std::to_string(got).c_str(),
+                        At(p.down).c_str(), want, position);
+          Add("song-position", run_.tx[k].cycle, buf);
+        }
+      }
+      if (!found && fires + 500 * kMs < run_.cycles) {
+        Add("song-position", fires, "no Song Position after the long press at " + At(p.down));
+      }
+    }
+  }
+
+  Settings EngineSettingsAt(uint64_t t) const {
+    Settings s = StoredAt(0);
+    for (const EdgeModel& e : edges_) {
+      if (e.at > t) break;
+      s = e.s;
+    }
+    return s;
+  }
+
+  // ---- Merge, replies and requests ----
+  void CheckMerge() {
+    size_t host = 0, din = 0, request = 0;
+    std::vector<const Request*> din_requests;
+    for (const Request& q : requests_) {
+      if (q.source == 0) din_requests.push_back(&q);
+    }
+    for (const Message& m : out_messages_) {
+      const uint8_t s = m.bytes[0];
+      if (IsEngineRealTime(s)) continue;
+      if (s == 0xF2 && m.bytes.size() == 3 && ModuleSpp(m.at)) continue;
+      if (IsConfigSysEx(m.bytes) || (m.bytes.size() >= 5 && m.bytes[0] == 0xF0 &&
+                                     m.bytes[1] == 0x7D && m.bytes[2] == 0x63)) {
+        CheckReply(m, din_requests, &request);
+        continue;
+      }
+      if (host < host_out_.size() && host_out_[host].bytes == m.bytes) {
+        ++host;
+        if (s < 0xF0) last_host_status_ = s;
+        continue;
+      }
+      if (s < 0xF0 && !m.by_running) last_host_status_ = 0;
+      // DIN in, in order, less whole messages; a SysEx may be closed early with F7. Messages
+      // that came while thru was surely off are dropped, so they match only if nothing else
+      // does.
+      size_t match = din_in_.size(), off_match = din_in_.size();
+      for (size_t j = din; j < din_in_.size(); ++j) {
+        const Message& in = din_in_[j];
+        // (A SysEx closed early ends before its input does; it cannot begin before it.)
+        if (in.at > m.at && !(in.bytes[0] == 0xF0 && m.bytes[0] == 0xF0)) break;
+        if (in.first_at > m.at) break;
+        if (in.bytes != m.bytes && !SysExPrefix(in, m.bytes)) continue;
+        if (ThruSurelyOff(in)) {
+          if (off_match == din_in_.size()) off_match = j;
+          continue;
+        }
+        match = j;
+        break;
+      }
+      if (match == din_in_.size() && off_match < din_in_.size()) {
+        Add("thru-while-off", m.at, "DIN in's " + Hex(m.bytes) + " came through with thru off");
+        match = off_match;
+      }
+      if (match < din_in_.size()) {
+        din = match + 1;
+        continue;
+      }
+      // Data of DIN in's under the running status of a message from the host: the merger
+      // did not send DIN's status again after the switch.
+      if (m.by_running && last_host_status_ == m.bytes[0]) {
+        Add("running-status", m.at, Hex(m.bytes) + " read under the host's running status");
+        continue;
+      }
+      // A message of the host's that is not next in its order, or nobody's.
+      bool later_host = false;
+      for (size_t k = host; k < host_out_.size(); ++k) later_host |= host_out_[k].bytes == m.bytes;
+      Add("thru-invented", m.at, Hex(m.bytes) + (later_host ? " out of the host's order"
+                                                            : " on DIN out, sent by nobody"));
+    }
+    // The host's messages are never dropped while it is connected.
+    if (host < host_out_.size() && !run_.usb.enumerated_at.empty()) {
+      size_t owed = 0;
+      for (size_t k = host; k < host_out_.size(); ++k) {
+        owed += host_out_[k].at > run_.usb.enumerated_at.front() &&
+                host_out_[k].at + 200 * kMs < run_.cycles;
+      }
+      if (owed > 0) {
+        Add("usb-out-dropped", host_out_[host].at,
+            std::to_string(owed) + " of the host's messages never reached DIN out, first " +
+                Hex(host_out_[host].bytes));
+      }
+    }
+  }
+
+  bool ModuleSppAt(size_t i) const {
+    return std::find(module_spp_bytes_.begin(), module_spp_bytes_.end(), i) !=
+           module_spp_bytes_.end();
+  }
+  // The 14-bit value of the Song Position at byte i, from its next two data bytes.
+  uint32_t SppValue(size_t i) const {
+    uint32_t v = 0;
+    int d = 0;
+    for (size_t j = i + 1; j < run_.tx.size() && d < 2; ++j) {
+      if (IsRealTime(run_.tx[j].byte)) continue;
+      v |= static_cast<uint32_t>(run_.tx[j].byte & 0x7F) << (7 * d++);
+    }
+    return v;
+  }
+  bool ModuleSpp(uint64_t at) const {
+    for (size_t i : module_spp_bytes_) {
+      if (run_.tx[i].byte == 0xF2 && run_.tx[i].cycle <= at && at < run_.tx[i].cycle + 4 * kCheckedFrameCycles + 64 * kCheckedFrameCycles) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static bool SysExPrefix(const Message& in, const Bytes& out) {
+    if (in.bytes[0] != 0xF0 || out.size() < 2 || out[0] != 0xF0 || out.back() != 0xF7) {
+      return false;
+    }
+    const size_t body = out.size() - 1;
+    const size_t have = in.cut ? in.bytes.size() : in.bytes.size() - 1;
+    return body <= have && std::equal(out.begin(), out.end() - 1, in.bytes.begin());
+  }
+
+  // Thru is taken with the other settings, while no clock is present.
+  bool ThruAt(uint64_t t) const {
+    const EdgeModel* last = nullptr;
+    for (const EdgeModel& e : edges_) {
+      if (e.at > t) break;
+      last = &e;
+    }
+    if (last == nullptr || t > last->deadline) return StoredAt(t).thru;
+    return last->s.thru;
+  }
+  // Thru off when the message began and when it ended, with no change near either: which
+  // of the two the firmware goes by is its choice.
+  bool ThruSurelyOff(const Message& in) const {
+    return !ThruAt(in.first_at) && !ThruAt(in.at) && !ChangeNear(in.at, 50 * kMs) &&
+           !ChangeNear(in.first_at, 50 * kMs) && !ThruUncertain(in.at);
+  }
+  bool ThruUncertain(uint64_t t) const {
+    for (const EdgeModel& e : edges_) {
+      if (!e.judged && e.at <= t + 50 * kMs) return true;
+    }
+    return false;
+  }
+
+  void CheckReply(const Message& m, const std::vector<const Request*>& requests,
+                  size_t* next) {
+    if (m.bytes.size() >= 5 && m.bytes[4] < 0x40) {
+      Add("request-leak", m.at, "the request " + Hex(m.bytes) + " passed to DIN out");
+      return;
+    }
+    const uint8_t code = m.bytes.size() >= 5 ? m.bytes[4] : 0;
+    const size_t whole = code == 0x41 ? 15 : code == 0x44 ? 16 : code == 0x7F ? 8 : 0;
+    if (m.bytes.size() != whole) {
+      Add("reply-truncated", m.at, "a settings reply of " + std::to_string(m.bytes.size()) +
+                                       " bytes: " + Hex(m.bytes));
+      return;
+    }
+    // Replies come in the order of their requests; a dropped one is skipped.
+    size_t k = *next;
+    for (; k < requests.size(); ++k) {
+      if (requests[k]->at > m.at) {
+        k = requests.size();
+        break;
+      }
+      if (requests[k]->reply_code != code) continue;
+      if (code != 0x41 || requests[k]->reply == m.bytes || unmodelled_) break;
+    }
+    if (k >= requests.size()) {
+      std::string owed;
+      for (size_t j = *next; j < requests.size() && requests[j]->at <= m.at; ++j) {
+        if (requests[j]->reply_code == 0x41) {
+          owed = Hex(requests[j]->reply);
+          break;
+        }
+      }
+      Add("reply-value", m.at, "the reply " + Hex(m.bytes) + " answers no request" +
+                                   (owed.empty() ? std::string("") : "; owed " + owed));
+      return;
+    }
+    *next = k + 1;
+  }
+
+  // ---- USB ----
+  void CheckUsb() {
+    if (!sc_.usb_host) return;
+    const UsbHostReport& u = run_.usb;
+    // Nothing of the settings protocol's requests reaches the host.
+    Bytes sysex;
+    for (const UsbPacketIn& p : u.packets) {
+      const uint8_t cin = p.b[0] & 0x0F;
+      const int n = cin == 0x4 || cin == 0x7 ? 3 : cin == 0x6 ? 2 : cin == 0x5 ? 1 : 0;
+      for (int i = 0; i < n; ++i) {
+        const uint8_t b = p.b[1 + i];
+        if (b == 0xF0) sysex.clear();
+        sysex.push_back(b);
+        if (b == 0xF7) {
+          if (IsConfigSysEx(sysex) && sysex[4] < 0x40) {
+            Add("request-leak", p.cycle, "the request " + Hex(sysex) + " reached the host");
+          }
+          sysex.clear();
+        }
+      }
+    }
+    // The host's clock and transport: DIN's, in order, nothing invented; all of it while
+    // the host reads.
+    std::vector<const TxByte*> din;
+    for (const TxByte& b : run_.tx) {
+      if (IsEngineRealTime(b.byte)) din.push_back(&b);
+    }
+    size_t d = 0;
+    for (const UsbPacketIn& p : u.packets) {
+      if ((p.b[0] & 0x0F) != 0x0F || !IsEngineRealTime(p.b[1])) continue;
+      while (d < din.size() && (din[d]->byte != p.b[1])) ++d;
+      if (d >= din.size() || din[d]->cycle > p.cycle) {
+        char buf[96];
+        std::snprintf(buf, sizeof(buf), "the host read %02X that DIN had not sent in that order",
+                      p.b[1]);
+        Add("usb-order", p.cycle, buf);
+        return;
+      }
+      ++d;
+    }
+    // Which byte a packet carries is not known (clocks are alike), so count: while the host
+    // reads, it gets at least as many of each byte as DIN sent (older queued ones may come
+    // on top).
+    for (const auto& r : ReadingWindows()) {
+      if (r.second < r.first + 3 * kMs) continue;
+      for (uint8_t kind : {0xF8, 0xFA, 0xFB, 0xFC}) {
+        size_t sent = 0, read = 0;
+        for (const TxByte* b : din) sent += b->byte == kind && b->cycle >= r.first &&
+                                            b->cycle + 3 * kMs < r.second;
+        for (const UsbPacketIn& p : u.packets) {
+          read += (p.b[0] & 0x0F) == 0x0F && p.b[1] == kind && p.cycle >= r.first &&
+                  p.cycle <= r.second;
+        }
+        if (read < sent) {
+          char buf[128];
+          std::snprintf(buf, sizeof(buf), "the reading host got %zu of %zu %02X bytes sent from "
+                        "%s to %s", read, sent, kind, At(r.first).c_str(), At(r.second).c_str());
+          Add("usb-lost", r.first, buf);
+          return;
+        }
+      }
+    }
+  }
+
+  // Enumerated, not paused, not suspended; 10 ms after any of those began, for the queue
+  // kept meanwhile to drain.
+  std::vector<std::pair<uint64_t, uint64_t>> ReadingWindows() const {
+    struct Mark {
+      uint64_t at;
+      int what;
+    };
+    std::vector<Mark> marks;
+    for (uint64_t t : run_.usb.enumerated_at) marks.push_back({t, 0});
+    for (const Action& a : sc_.actions) {
+      const int w = a.kind == ActionKind::kUsbReset ? 1 : a.kind == ActionKind::kUsbPause ? 2
+                  : a.kind == ActionKind::kUsbRead ? 3 : a.kind == ActionKind::kUsbSuspend ? 4
+                  : a.kind == ActionKind::kUsbWake ? 5 : -1;
+      if (w >= 0) marks.push_back({a.at, w});
+    }
+    std::stable_sort(marks.begin(), marks.end(),
+                     [](const Mark& a, const Mark& b) { return a.at < b.at; });
+    bool enumerated = false, paused = false, suspended = false, on = false;
+    uint64_t from = 0;
+    std::vector<std::pair<uint64_t, uint64_t>> windows;
+    for (const Mark& m : marks) {
+      if (m.what == 0) enumerated = true;
+      if (m.what == 1) enumerated = false;
+      if (m.what == 2 || m.what == 3) paused = m.what == 2;
+      if (m.what == 4 || m.what == 5) suspended = m.what == 4;
+      const bool now = enumerated && !paused && !suspended;
+      if (now && !on) from = m.at + 10 * kMs;
+      if (!now && on && m.at > from) windows.push_back({from, m.at});
+      on = now;
+    }
+    if (on) windows.push_back({from, run_.cycles});
+    return windows;
+  }
+
+  const RunResult& run_;
+  const Scenario& sc_;
+  std::vector<Violation> out_;
+  std::vector<Message> din_in_, host_out_, out_messages_;
+  std::vector<uint64_t> din_song_position_at_;
+  std::vector<Request> requests_;
+  std::vector<Press> presses_;
+  std::vector<uint64_t> reset_rises_;
+  std::vector<std::pair<uint64_t, bool>> gate_changes_;
+  std::vector<uint64_t> clocks_;
+  std::vector<TxByte> transport_;
+  std::vector<size_t> module_spp_bytes_;
+  std::vector<uint64_t> spurious_stops_;
+  std::vector<EdgeModel> edges_;
+  uint64_t latency_ = 0;
+  uint8_t last_host_status_ = 0;  // the running status on DIN out, when the host's
+  bool unmodelled_ = false;
+};
+
+}  // namespace
+
+std::vector<Violation> CheckRun(const RunResult& run) { return Checker(run).Run(); }
+
+}  // namespace sim
+}  // namespace cv2midi

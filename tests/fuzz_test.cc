@@ -1,0 +1,151 @@
+// The random scenario tester in CI: the generator's scenarios are legal and cover every
+// feature, shrinking keeps them legal and smaller, and a fixed budget of seeds runs on the
+// real image with no violation outside the pending list (sim/fuzz.cc, kPendingKinds).
+#include "sim/fuzz.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "sim/scenario.h"
+
+namespace cv2midi {
+namespace sim {
+namespace {
+
+// Seeds per CI shard; two shards run side by side under ctest -j2.
+constexpr uint64_t kCiSeedsPerShard = 150;
+constexpr int kCiShards = 2;
+
+TEST(FuzzGen, EveryScenarioIsLegalAndAllFeaturesCome) {
+  const FuzzWeights weights;
+  std::map<std::string, int> seen;
+  for (uint64_t seed = 1; seed <= 400; ++seed) {
+    const ScenarioLines lines = Generate(seed, weights).value();
+    Scenario s;
+    std::string error;
+    ASSERT_TRUE(ParseScenario(ScenarioText(lines), "gen", &s, &error))
+        << "seed " << seed << ": " << error << "\n" << ScenarioText(lines);
+    for (const std::string& l : lines) ++seen[l.substr(0, l.find(' '))];
+  }
+  for (const char* word : {"ppqn", "setting", "tempo", "ramp", "silence", "swing", "jitter",
+                           "glitches", "missing", "double", "button", "reset", "gate", "midi",
+                           "midi-notes", "midi-sysex", "midi-garbage", "usb", "usb-out"}) {
+    EXPECT_GT(seen[word], 0) << word << " never generated";
+  }
+}
+
+// The same through RapidCheck's own runner, on its seeds (RC_PARAMS="seed=N" repeats one):
+// a generated scenario the parser refuses is shrunk and printed.
+RC_GTEST_PROP(FuzzGen, AnyGeneratedScenarioParses, ()) {
+  const ScenarioLines lines = *GenScenario(FuzzWeights());
+  Scenario s;
+  std::string error;
+  RC_ASSERT(ParseScenario(ScenarioText(lines), "gen", &s, &error) ||
+            error.find("plays nothing") != std::string::npos);
+}
+
+TEST(FuzzGen, SameSeedSameScenario) {
+  const FuzzWeights weights;
+  EXPECT_EQ(Generate(7, weights).value(), Generate(7, weights).value());
+  EXPECT_NE(Generate(7, weights).value(), Generate(8, weights).value());
+}
+
+TEST(FuzzGen, WeightsSteerIt) {
+  FuzzWeights clock_only;
+  std::string error;
+  ASSERT_TRUE(ParseWeights("button=0,reset=0,gate=0,midi=0,midi-notes=0,midi-sysex=0,"
+                           "midi-garbage=0,usb=0,usb-out=0,settings=0",
+                           &clock_only, &error));
+  for (uint64_t seed = 1; seed <= 100; ++seed) {
+    for (const std::string& l : Generate(seed, clock_only).value()) {
+      EXPECT_EQ(l.find(" at "), std::string::npos) << l;
+    }
+  }
+  EXPECT_FALSE(ParseWeights("tempo=1,colour=2", &clock_only, &error));
+  EXPECT_EQ(error, "unknown weight 'colour'");
+}
+
+TEST(FuzzGen, ShrinksAreLegalAndSmaller) {
+  const rc::Shrinkable<ScenarioLines> s = Generate(11, FuzzWeights());
+  const ScenarioLines whole = s.value();
+  rc::Seq<rc::Shrinkable<ScenarioLines>> shrinks = s.shrinks();
+  int count = 0;
+  while (count < 200) {
+    rc::Maybe<rc::Shrinkable<ScenarioLines>> next = shrinks.next();
+    if (!next) break;
+    ++count;
+    const ScenarioLines lines = next->value();
+    EXPECT_LE(lines.size(), whole.size());
+    EXPECT_NE(lines, whole);
+    Scenario parsed;
+    std::string error;
+    if (!lines.empty()) {
+      // Removing lines may leave nothing to play; anything else must parse.
+      const bool ok = ParseScenario(ScenarioText(lines), "shrunk", &parsed, &error);
+      EXPECT_TRUE(ok || error.find("plays nothing") != std::string::npos) << error;
+    }
+  }
+  EXPECT_GT(count, 0);
+}
+
+TEST(Fuzz, ShrinkingFindsTheLinesThatBreakAnInvariant) {
+  // Issue 11's bug 1 (a reset 20 us after an edge gives a second Start), buried in lines
+  // that have nothing to do with it.
+  const ScenarioLines lines = {"setting timeout 3",           "midi 90 3C 64 at 100ms",
+                               "tempo 120 for 8 beats",       "usb-out 9F 3C 64 at 200ms",
+                               "button hold 3ms at 3s",       "reset at 2000005us",
+                               "midi-sysex 40 at 2500ms",     "silence 2s"};
+  const rc::Shrinkable<ScenarioLines> s = rc::shrinkable::shrinkRecur(
+      lines, [](const ScenarioLines& l) { return rc::shrink::removeChunks(l); });
+  ASSERT_TRUE(PlayAndCheck(ScenarioText(lines)).Fails("start-while-running"));
+  const Shrunk shrunk = ShrinkFailure(s, "start-while-running", 200);
+  EXPECT_TRUE(shrunk.run.Fails("start-while-running"));
+  EXPECT_EQ(shrunk.text, "tempo 120 for 8 beats\nreset at 2000005us\n");
+  // A kind that never shows shrinks nothing.
+  EXPECT_EQ(ShrinkFailure(s, "reply-value", 20).text, ScenarioText(lines));
+}
+
+class CiSeeds : public testing::TestWithParam<int> {};
+
+TEST_P(CiSeeds, NoViolationOutsideThePendingList) {
+  const FuzzWeights weights;
+  std::map<std::string, int> pending;
+  double simulated = 0, wall = 0;
+  const uint64_t first = 1 + static_cast<uint64_t>(GetParam()) * kCiSeedsPerShard;
+  for (uint64_t seed = first; seed < first + kCiSeedsPerShard; ++seed) {
+    const rc::Shrinkable<ScenarioLines> scenario = Generate(seed, weights);
+    const FuzzRun run = PlayAndCheck(ScenarioText(scenario.value()));
+    simulated += run.simulated_seconds;
+    wall += run.wall_seconds;
+    ASSERT_TRUE(run.legal) << "seed " << seed << ": " << run.error;
+    for (const Violation& v : run.violations) {
+      if (IsPending(v.kind)) ++pending[v.kind];
+    }
+    if (run.Fails("")) {
+      const Shrunk s = ShrinkFailure(scenario, "", 150);
+      std::string found;
+      for (const Violation& v : s.run.violations) {
+        if (!IsPending(v.kind)) found += "  " + v.kind + ": " + v.what + "\n";
+      }
+      ADD_FAILURE() << "seed " << seed << " breaks the contract; minimal scenario ("
+                    << s.tried << " shrinks tried):\n" << s.text << found;
+    }
+  }
+  std::printf("[ fuzz     ] seeds %llu..%llu: %.2f simulated hours in %.1f s\n",
+              static_cast<unsigned long long>(first),
+              static_cast<unsigned long long>(first + kCiSeedsPerShard - 1), simulated / 3600,
+              wall);
+  for (const auto& p : pending) {
+    std::printf("[ fuzz     ] pending %s: %d\n", p.first.c_str(), p.second);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, CiSeeds, testing::Range(0, kCiShards));
+
+}  // namespace
+}  // namespace sim
+}  // namespace cv2midi
