@@ -1,7 +1,7 @@
 // The unit's USB serial number, so two modules on one computer are two devices: 32 bits
 // made once from the moment of the first bus reset after power-up (outside timing, so it
 // differs from unit to unit), kept in EEPROM as a block of its own apart from the settings,
-// and shown to the host as the string "CV2M-XXXXXXXX".
+// and shown to the host as the string "CV2M-" and eight hex digits.
 #ifndef CV2MIDI_CORE_USB_SERIAL_H_
 #define CV2MIDI_CORE_USB_SERIAL_H_
 

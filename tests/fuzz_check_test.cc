@@ -10,21 +10,13 @@
 
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "tests/sim_play.h"
 
 namespace cv2midi {
 namespace sim {
 namespace {
 
-RunResult Play(const std::string& text) {
-  Scenario scenario;
-  std::string error;
-  EXPECT_TRUE(ParseScenario(text, "check", &scenario, &error)) << error;
-  RunOptions options;
-  options.elf = DefaultElf();
-  RunResult run;
-  EXPECT_TRUE(RunScenario(scenario, options, &run, &error)) << error;
-  return run;
-}
+RunResult Play(const std::string& text) { return PlayText(text).run; }
 
 std::string Kinds(const RunResult& run) {
   std::string kinds;

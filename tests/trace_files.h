@@ -50,7 +50,7 @@ inline TracedRun PlayTraced(const std::string& file) {
   std::string error;
   EXPECT_TRUE(LoadScenario(std::string(CV2MIDI_SCENARIOS) + "/" + file, &scenario, &error))
       << error;
-  std::string dir = std::string(CV2MIDI_TEST_TMP) + "/traces-XXXXXX";
+  std::string dir = std::string(CV2MIDI_TEST_TMP) + "/traces-" + std::string(6, 'X');  // mkdtemp fills the Xs
   EXPECT_NE(mkdtemp(&dir[0]), nullptr);
   RemoveAtExit(dir);
   t.base = dir + "/" + file.substr(0, file.size() - 4);
