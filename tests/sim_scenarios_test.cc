@@ -97,7 +97,7 @@ const char* const kPendingRegressions[] = {
     "regress-10-usb-out-chord.txt",           "regress-11-host-sysex-unterminated.txt",
     "regress-12-reset-before-edge.txt",       "regress-13-edge-finds-line-busy.txt",
     "regress-15-edge-before-timeout.txt",     "regress-18-window-after-settings-change.txt",
-    "regress-19-gate-fall-at-edge.txt",
+    "regress-19-gate-fall-at-edge.txt",       "regress-20-dense-24ppqn-jitter.txt",
 };
 
 // Issue 11's scenarios whose bugs the wire transmitter and its line fixed: they meet the
