@@ -70,9 +70,13 @@ inline uint32_t Now() {
 
 // An edge before the tentative Stop's start bit: the silence did not last. The Stop is the
 // last frame booked (nothing is booked behind it); the transmitter lets go of it unless its
-// start bit has already left.
-inline void CancelStop(uint16_t count) {
-  if (!shared.stop_armed || static_cast<int16_t>(shared.stop_start - count) <= 0) return;
+// start bit is about to leave or has left, which the count says, not the edge's time: an
+// edge just before the Stop can reach this after the start bit. Interrupts off.
+inline void CancelStop() {
+  if (!shared.stop_armed ||
+      static_cast<int16_t>(shared.stop_start - 1 - TCNT1) < hal::kArmPath) {
+    return;
+  }
   if (hal::midi_tx.busy && !wire.pending()) {
     if (hal::midi_tx.pos != 0) return;  // a frame on the line: the Stop has started
     hal::GoIdle();  // armed, its start bit not yet out
@@ -86,7 +90,7 @@ inline void OnCapture() {
   const uint16_t count = ICR1;
   const uint32_t t = shared.clock.Extend(count, hal::Timer1OverflowPending());
   uint8_t sent = 0;
-  if (shared.stop_armed) CancelStop(count);
+  if (shared.stop_armed) CancelStop();
   if (shared.edge_count == 0 && shared.fast_byte != 0 && t - shared.fast_from < shared.fast_span &&
       !wire.pending()) {
     const uint16_t start = static_cast<uint16_t>(count + kLatencyTicks);

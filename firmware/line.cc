@@ -104,10 +104,12 @@ void SettleStop(uint32_t now, bool edge) {
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
     // The capture takes a Stop back as it comes; one booked while its edge waited is taken
     // back here the same way.
-    if (edge && shared.stop_armed) CancelStop(static_cast<uint16_t>(now));
+    if (edge && shared.stop_armed) CancelStop();
     cancelled = shared.stop_cancelled != 0;
     shared.stop_cancelled = 0;
-    if (!cancelled && line.stop_booked() && !Before(now, line.stop_at())) {
+    // A Stop still booked when an edge is to be seen could not be taken back: it is on the
+    // line, so the engine stops first and the edge restarts the clock.
+    if (!cancelled && line.stop_booked() && (edge || !Before(now, line.stop_at()))) {
       shared.stop_armed = 0;
       confirmed = true;
     }
@@ -116,7 +118,7 @@ void SettleStop(uint32_t now, bool edge) {
     line.CancelStop();
   } else if (confirmed) {
     WithdrawFastWindow();
-    line.ConfirmStop(now, &engine);
+    line.ConfirmStop(Later(now, line.stop_at()), &engine);
   }
 }
 
