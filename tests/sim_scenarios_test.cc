@@ -65,6 +65,14 @@ TEST_P(Scenarios, MeetTheContract) {
               static_cast<unsigned long long>(a.latency_median), a.awake_percent);
 }
 
+// A test name from a scenario file's name: "step-up-25.txt" gives "step_up_25".
+std::string ScenarioTestName(const testing::TestParamInfo<const char*>& info) {
+  std::string name = info.param;
+  name = name.substr(0, name.find('.'));
+  for (char& c : name) c = c == '-' ? '_' : c;
+  return name;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Shipped, Scenarios,
     testing::Values("default.txt", "steady-20.txt", "steady-120.txt", "steady-300.txt",
@@ -78,16 +86,10 @@ INSTANTIATE_TEST_SUITE_P(
                     "settings-din.txt", "settings-usb.txt", "settings-setup.txt",
                     "settings-corrupt.txt", "settings-garbage.txt",
                     "settings-while-running.txt"),
-    [](const testing::TestParamInfo<const char*>& info) {
-      std::string name = info.param;
-      name = name.substr(0, name.find('.'));
-      for (char& c : name) c = c == '-' ? '_' : c;
-      return name;
-    });
+    ScenarioTestName);
 
-// Issue 11's minimal scenarios of the firmware bugs still open; each lives in the alarm,
-// fast-path and line code that the wire transmitter (issue 12) replaces, or in the
-// converter's settings and merge paths. Each must still fail today, under the report or
+// Issue 11's minimal scenarios of the firmware bugs still open, in the line, settings and
+// merge paths. Each must still fail today, under the report or
 // the checker: once one passes, move it to the Shipped list above.
 const char* const kPendingRegressions[] = {
     "regress-01-reset-after-edge.txt",        "regress-02-late-alarm.txt",
@@ -98,6 +100,7 @@ const char* const kPendingRegressions[] = {
     "regress-12-reset-before-edge.txt",       "regress-13-edge-finds-line-busy.txt",
     "regress-15-edge-before-timeout.txt",     "regress-18-window-after-settings-change.txt",
     "regress-19-gate-fall-at-edge.txt",       "regress-20-dense-24ppqn-jitter.txt",
+    "regress-21-host-chord-stray-byte.txt",
 };
 
 // Issue 11's scenarios whose bugs the wire transmitter and its line fixed: they meet the
@@ -107,12 +110,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values("regress-08-latency-swing.txt", "regress-08b-latency-midi-in.txt",
                     "regress-08c-latency-atomic.txt", "regress-16-spp-zero-byte.txt",
                     "regress-17-running-status-after-host.txt"),
-    [](const testing::TestParamInfo<const char*>& info) {
-      std::string name = info.param;
-      name = name.substr(0, name.find('.'));
-      for (char& c : name) c = c == '-' ? '_' : c;
-      return name;
-    });
+    ScenarioTestName);
 
 class PendingRegressions : public testing::TestWithParam<const char*> {};
 
@@ -125,12 +123,7 @@ TEST_P(PendingRegressions, StillFailUntilTheirBugIsFixed) {
 
 INSTANTIATE_TEST_SUITE_P(
     Issue11, PendingRegressions, testing::ValuesIn(kPendingRegressions),
-    [](const testing::TestParamInfo<const char*>& info) {
-      std::string name = info.param;
-      name = name.substr(0, name.find('.'));
-      for (char& c : name) c = c == '-' ? '_' : c;
-      return name;
-    });
+    ScenarioTestName);
 
 // Bug 14: with clocks while stopped off, the clock the line sends before the timeout is
 // not taken for the timeout; the Stop follows a frame later, and the host gets both. (A
