@@ -4,7 +4,9 @@
 // an invariant that is not on the pending list (sim/fuzz.cc), 2 for bad arguments.
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <map>
 #include <string>
 
@@ -25,7 +27,36 @@ void Usage() {
          "  --kind K       shrink only failures of kind K\n"
          "  --budget N     candidates tried per shrink (default 300)\n"
          "  --print        print every seed's scenario\n"
-         "  --quiet        one line per failing seed only\n";
+         "  --quiet        one line per failing seed only\n"
+         "       cv2midi-fuzz --check FILE...\n"
+         "  --check        check scenario files and print every violation, pending ones too\n";
+}
+
+// Plays each scenario file through the checker and prints every violation it finds. Exit 1
+// when any file breaks an invariant that is not pending, 2 when a file cannot be read.
+int CheckFiles(int argc, char** argv, int from) {
+  using namespace cv2midi::sim;
+  bool failed = false;
+  for (int i = from; i < argc; ++i) {
+    std::ifstream in(argv[i]);
+    if (!in) {
+      std::cerr << "cv2midi-fuzz: cannot read " << argv[i] << "\n";
+      return 2;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    const FuzzRun run = PlayAndCheck(text.str());
+    std::printf("%s: %s, %zu violations, %.1f s simulated\n", argv[i],
+                run.legal ? "legal" : run.error.c_str(), run.violations.size(),
+                run.simulated_seconds);
+    for (const Violation& v : run.violations) {
+      std::printf("  %s%s at cycle %llu: %s\n", v.kind.c_str(),
+                  IsPending(v.kind) ? " (pending)" : "", static_cast<unsigned long long>(v.at),
+                  v.what.c_str());
+    }
+    failed |= run.Fails("");
+  }
+  return failed ? 1 : 0;
 }
 
 }  // namespace
@@ -42,6 +73,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
+    if (arg == "--check" && has_value) return CheckFiles(argc, argv, i + 1);
     if (arg == "--seeds" && has_value) {
       seeds = std::strtoull(argv[++i], nullptr, 10);
     } else if (arg == "--first" && has_value) {
