@@ -100,7 +100,6 @@ const char* const kPendingRegressions[] = {
     "regress-12-reset-before-edge.txt",       "regress-13-edge-finds-line-busy.txt",
     "regress-15-edge-before-timeout.txt",     "regress-18-window-after-settings-change.txt",
     "regress-19-gate-fall-at-edge.txt",       "regress-20-dense-24ppqn-jitter.txt",
-    "regress-21-host-chord-stray-byte.txt",
 };
 
 // Issue 11's scenarios whose bugs the wire transmitter and its line fixed: they meet the
@@ -132,6 +131,29 @@ TEST(Scenario, FixedRegress14TheStopFollowsTheLastClockWhole) {
   const Played p = PlayFile("regress-14-stop-after-alarm-clock.txt");
   EXPECT_TRUE(p.analysis.pass);
   EXPECT_EQ(p.analysis.line_overlaps, 0u);
+  for (const Violation& v : CheckRun(p.run)) ADD_FAILURE() << v.kind << ": " << v.what;
+}
+
+// Regress-21: the host's eight notes at the very end of a run all reach the pin, in order,
+// frame after frame, and nothing else does (the stray FF was the run's end cutting a frame).
+TEST(Scenario, FixedRegress21TheHostsChordAtTheEndGoesOutWhole) {
+  const Played p = PlayFile("regress-21-host-chord-stray-byte.txt");
+  const std::vector<uint8_t> chord = {0x8F, 0x27, 0x40, 0x8F, 0x32, 0x41, 0x9F, 0x23,
+                                      0x2C, 0x9F, 0x45, 0x7B, 0x9F, 0x62, 0x3F, 0x8F,
+                                      0x47, 0x64, 0x8F, 0x58, 0x1E, 0x9F, 0x1E, 0x2A};
+  std::vector<uint8_t> out;
+  for (const TxByte& b : p.run.tx) out.push_back(b.byte);
+  EXPECT_EQ(out, chord);
+  ASSERT_EQ(p.run.tx.size(), chord.size());
+  const uint64_t sent_at = kScenarioStart + 12139386ull * 16;
+  EXPECT_GT(p.run.tx.front().cycle, sent_at);
+  EXPECT_LT(p.run.tx.front().cycle, sent_at + 2 * 16000) << "within two USB frames";
+  for (size_t i = 1; i < p.run.tx.size(); ++i) {
+    EXPECT_GE(p.run.tx[i].cycle - p.run.tx[i - 1].cycle, 5120u) << "byte " << i;
+  }
+  EXPECT_EQ(p.run.wire_cut_at_end, 0);
+  EXPECT_TRUE(p.run.wire_faults.empty());
+  EXPECT_TRUE(p.analysis.pass);
   for (const Violation& v : CheckRun(p.run)) ADD_FAILURE() << v.kind << ": " << v.what;
 }
 
