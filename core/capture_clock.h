@@ -17,7 +17,7 @@ class CaptureClock {
   // `count` was latched with interrupts off; `overflow_pending` is TOV1 read after it.
   // A pending overflow belongs to this count only if the count is from after the wrap,
   // i.e. small; a large count was latched just before the wrap the flag reports.
-  uint32_t Extend(uint16_t count, bool overflow_pending) const {
+  __attribute__((always_inline)) uint32_t Extend(uint16_t count, bool overflow_pending) const {
     // Built from two halves, which avr-gcc keeps in registers as they are (a shift and an
     // or cost it a dozen instructions in the capture interrupt).
     union {

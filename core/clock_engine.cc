@@ -61,18 +61,27 @@ void ClockEngine::Derive() {
 }
 
 ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
-  FastEdge f{0, 0, edge_byte_};
+  FastEdge f{0, 0, 0, edge_byte_};
   const uint32_t l = settings_.latency_ticks;
   f.from = line_free - l;
-  if (clock_present_ && !silence_long_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
+  // A busy line holds a frame at most: an edge up to a frame before `from` finds it busy.
+  f.earliest = f.from - kByteTicks;
+  if (clock_present_ && !silence_long_) {
+    const uint32_t glitch_end = last_edge_ + glitch_ticks_;
+    f.from = Later(f.from, glitch_end);
+    f.earliest = Later(f.earliest, glitch_end);
+  }
   const Source next = next_source_;
   if (next == Source::kBurst) {
     f.byte = 0;
   } else if (next == Source::kNone) {
+    // The clocks still to come of this interval are owed once the edge comes: they follow
+    // its byte, back to back, however near the next of them was due.
     f.until = f.from + 0x7FFFFFFFUL;
   } else {
-    // Whatever is due next, a byte or a silence, must come after the edge's byte ends.
-    f.until = next_due_ - l - kByteTicks;
+    // The timeout: an edge before it ends the silence (and takes back a tentative Stop
+    // whose start bit has not left); one at or after it is a restart, for the main loop.
+    f.until = next == Source::kTimeout ? next_due_ : next_due_ - l - kByteTicks;
     if (!Before(f.from, f.until)) f.byte = 0;
   }
   return f;

@@ -53,7 +53,7 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
   }
   // Real-time clocks may land between the bytes of any message; nothing else may. Every
   // byte must end before the next clock is due and keep clear of the next pulse.
-  if (!engine.Quiet(start, kByteTicks)) return false;
+  if (!engine.Quiet(start, kByteTicks + kMergeSlack)) return false;
   if (engine.soon_pending()) {
     const uint8_t front = engine.soon_front();
     const bool boundary = line_source_ == nullptr || line_source_->AtBoundary();

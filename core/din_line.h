@@ -24,6 +24,11 @@ class DinLine {
   // A merged or transport byte is booked only when the line frees within this, so a pulse
   // that comes unexpected waits for at most the frame on the line and this.
   static constexpr uint32_t kMergeLead = 2048;
+  // A merged byte keeps this much further clear of the next clock and the expected pulse
+  // than its own frame: the transmitter may start it late (an interrupt or interrupts-off
+  // section in its way, seen at up to 575 cycles under a full DIN in), and late it must still
+  // end outside the pulse's window.
+  static constexpr uint32_t kMergeSlack = 640;
 
   // kSilence: the end of a silence while stopped, which books nothing but must be acted on.
   // kTimeoutStop: the timeout's Stop, booked ahead like a clock so that it leaves on its
