@@ -108,10 +108,11 @@ void DinLine::Commit(const Booking& booking, ClockEngine* engine) {
 }
 
 // The merged source whose byte goes next: the one whose message is on the wire keeps the
-// line until a boundary; then the other gets its turn, so neither starves the other.
+// line until a boundary; then the other gets its turn, so neither starves the other. A
+// SysEx whose source has nothing queued yet still holds it (the merger closes a stalled one).
 Merger* DinLine::NextSource() const {
-  if (line_source_ != nullptr && !line_source_->empty() && !line_source_->AtBoundary()) {
-    return line_source_;
+  if (line_source_ != nullptr && !line_source_->AtBoundary()) {
+    return line_source_->empty() ? nullptr : line_source_;
   }
   Merger* first = line_source_ == sources_[0] ? sources_[1] : sources_[0];
   Merger* second = first == sources_[0] ? sources_[1] : sources_[0];

@@ -57,6 +57,7 @@ void Merger::Take(const MidiEvent& e) {
       if (Fits(3)) {
         Put(0xF0);
         sysex_open_ = true;
+        sysex_fed_ = true;
         out_status_ = 0;
       } else {
         sysex_dropping_ = true;
@@ -67,6 +68,7 @@ void Merger::Take(const MidiEvent& e) {
       if (sysex_open_) {
         if (Fits(1)) {
           Put(e.data[0]);
+          sysex_fed_ = true;
         } else {
           // Past the line rate for longer than the FIFO holds: close it early, count it.
           sysex_open_ = false;
@@ -87,6 +89,21 @@ void Merger::Take(const MidiEvent& e) {
     case MidiEventKind::kNone:
       break;
   }
+}
+
+bool Merger::CloseIfStalled(uint32_t now) {
+  if (size_ != 0 || sysex_fed_) {
+    // Bytes to send, or new ones: the source is alive, and the line is not waiting for it.
+    sysex_fed_ = false;
+    dry_since_ = now;
+    return false;
+  }
+  if (TicksUntil(dry_since_, now) < static_cast<int32_t>(kSysExStallTicks)) return false;
+  sysex_open_ = false;
+  Put(0xF7);  // into the byte kept for it
+  sysex_dropping_ = true;  // until the source's SysEx ends
+  ++stats_.sysex_stalled;
+  return true;
 }
 
 }  // namespace cv2midi

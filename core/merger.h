@@ -3,13 +3,15 @@
 // passes unchanged, running status included, through a FIFO that takes whole messages or
 // none. The line side pops bytes only when the clock engine says the line has room. Each
 // source (DIN in, USB OUT) has its own merger; the line side switches between them only
-// where both are at a message boundary.
+// where both are at a message boundary. A SysEx holds the line until it ends, so a source
+// that stalls inside one has it closed after kSysExStallTicks (CloseStalled).
 #ifndef CV2MIDI_CORE_MERGER_H_
 #define CV2MIDI_CORE_MERGER_H_
 
 #include <stdint.h>
 
 #include "core/midi_parser.h"
+#include "core/ticks.h"
 
 namespace cv2midi {
 
@@ -18,6 +20,7 @@ struct MergeStats {
   uint32_t dropped = 0;          // whole messages dropped for lack of room
   uint32_t clock_dropped = 0;    // incoming F8 FA FB FC
   uint32_t sysex_truncated = 0;  // SysEx longer than the room left, closed early with F7
+  uint32_t sysex_stalled = 0;    // SysEx whose source went quiet inside it, closed with F7
 };
 
 class Merger {
@@ -31,8 +34,13 @@ class Merger {
   uint8_t front() const { return fifo_[head_]; }
   void Pop();
   // A system common byte (e.g. Song Position) may go on the wire only here: not inside a
-  // message, not inside a SysEx, not between running-status messages.
-  bool AtBoundary() const { return size_ == 0 ? !sysex_open_ : front() >= 0x80 && front() != 0xF7; }
+  // message, not inside a SysEx, not between running-status messages. A real-time byte at
+  // the front is none: what follows it may be running-status data, or the rest of a SysEx.
+  bool AtBoundary() const {
+    if (size_ == 0) return !sysex_open_;
+    const uint8_t f = front();
+    return f >= 0x80 && f < 0xF8 && f != 0xF7;
+  }
   // Something else went on the wire that cancels running status: a system common message
   // (Song Position) or a message from another source. Call it only at AtBoundary().
   void CancelRunningStatus() {
@@ -40,11 +48,20 @@ class Merger {
   }
 
   uint16_t size() const { return size_; }
+  // Bytes a message may still take: a whole one of this size or less always fits.
+  uint16_t room() const { return static_cast<uint16_t>(capacity_ - size_ - (sysex_open_ ? 1 : 0)); }
+
+  // An open SysEx with nothing queued holds the line for its source. When that lasts this
+  // long (the source stopped inside it), it is closed with F7 and the rest of it dropped.
+  static constexpr uint32_t kSysExStallTicks = 100UL * kTicksPerMs;
+  // Call every millisecond or so; true when it closed a stalled SysEx (a byte to send).
+  bool CloseStalled(uint32_t now) { return sysex_open_ && CloseIfStalled(now); }
   const MergeStats& stats() const { return stats_; }
 
  private:
   bool Fits(uint16_t n) const { return size_ + n <= capacity_ - (sysex_open_ ? 1 : 0); }
   void Put(uint8_t byte);
+  bool CloseIfStalled(uint32_t now);
 
   uint8_t* fifo_;
   uint16_t capacity_;
@@ -53,6 +70,8 @@ class Merger {
   uint8_t out_status_ = 0;    // running status the queued stream leaves on the wire
   bool sysex_open_ = false;   // F0 queued, F7 not yet (one byte kept for the F7)
   bool sysex_dropping_ = false;
+  bool sysex_fed_ = false;    // the open SysEx took a byte since CloseStalled last looked
+  uint32_t dry_since_ = 0;    // when CloseStalled first saw the open SysEx with nothing queued
   MergeStats stats_;
 };
 

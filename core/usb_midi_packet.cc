@@ -135,11 +135,20 @@ uint8_t UsbMidiDecoder::Decode(const UsbMidiPacket& p, MidiEvent out[5]) {
       // Channel voice (8-E) and system common (2, 3): status and its data, all checked.
       const uint8_t size = MidiParser::DataBytes(status);
       if (status < 0x80 || size == 0xFF || status == 0xF0 || CodeIndex(status, size) != cin ||
-          (size > 0 && p.b[2] >= 0x80) || (size > 1 && p.b[3] >= 0x80) || in_sysex_) {
+          (size > 0 && p.b[2] >= 0x80) || (size > 1 && p.b[3] >= 0x80)) {
         break;
       }
-      out[0] = Message(status, size, size > 0 ? p.b[2] : 0, size > 1 ? p.b[3] : 0);
-      return 1;
+      // A message ends a SysEx the host left open, as a status byte does on DIN: the SysEx
+      // is cut, and the host's stream goes on.
+      uint8_t n = 0;
+      if (in_sysex_) {
+        in_sysex_ = false;
+        out[n] = MidiEvent();
+        out[n].kind = MidiEventKind::kSysExEnd;
+        out[n++].cut = true;
+      }
+      out[n++] = Message(status, size, size > 0 ? p.b[2] : 0, size > 1 ? p.b[3] : 0);
+      return n;
     }
   }
   ++rejected_;

@@ -3,6 +3,7 @@
 #ifndef CV2MIDI_CORE_USB_MIDI_PACKET_H_
 #define CV2MIDI_CORE_USB_MIDI_PACKET_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/midi_parser.h"
@@ -22,6 +23,9 @@ uint8_t CodeIndex(uint8_t status, uint8_t data_bytes);
 
 // MIDI bytes a packet with this CIN carries: 0 for reserved CINs 0 and 1.
 uint8_t PacketBytes(uint8_t cin);
+
+// Packets a whole SysEx of `bytes` bytes (F0 to F7) takes: three bytes a packet.
+inline uint8_t UsbPacketsOfSysEx(size_t bytes) { return static_cast<uint8_t>((bytes + 2) / 3); }
 
 // Turns parser events into packets on cable 0. A message is one packet; a SysEx goes
 // three bytes a packet (CIN 4) and ends with CIN 5, 6 or 7.

@@ -82,6 +82,8 @@ __attribute__((noinline)) void Housekeeping() {
   wdt_reset();
   KickLine();  // a frame booked too far ahead for the transmitter to take it itself
   const uint32_t now = AtomicNow();
+  // A source that went quiet inside a SysEx lets go of the line (merger.h).
+  if (din_merger.CloseStalled(now) | usb_merger.CloseStalled(now)) LineHasNews();
   // Bytes that found no room (a clock or a pulse near) look again each tick, as does a
   // wake-up that was too far for the timer.
   if (LineWakeNear(now) || LineWorkPending()) ServiceLine();
@@ -172,7 +174,7 @@ void RunSetup() {
 void Run() {
   if (setup_requested) {
     RunSetup();
-    usb_device.Poll(&OnUsbOut);
+    usb_device.Poll(usb_out);
     if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
     return;
   }
@@ -191,7 +193,7 @@ void Run() {
     shared.tick = 0;
     Housekeeping();
   }
-  usb_device.Poll(&OnUsbOut);
+  usb_device.Poll(usb_out);
   if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
   if (LineNeedsService()) {
     shared.wake = 0;

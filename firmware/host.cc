@@ -91,26 +91,39 @@ void EngineByteToHost(uint8_t byte) {
   for (uint8_t i = 0; i < n; ++i) ToHost(events[i], engine_encoder);
 }
 
+bool HostHasRoomFor(uint8_t packets) { return to_host_count + packets <= kHostSlots; }
+
 void PassToHost() {
   if (to_host_count != 0 && usb_device.InReady()) FlushToHost();
 }
 
-// What the host sent: whole packets into the USB merger, for DIN out.
-void OnUsbOut(const uint8_t* data, uint8_t size) {
-  for (uint8_t i = 0; i + 4 <= size; i = static_cast<uint8_t>(i + 4)) {
-    UsbMidiPacket packet;
-    for (uint8_t k = 0; k < 4; ++k) packet.b[k] = data[i + k];
-    MidiEvent events[5];
-    const uint8_t n = usb_decoder.Decode(packet, events);
-    for (uint8_t k = 0; k < n; ++k) {
-      MidiEvent passed[4];
-      const uint8_t m = usb_tap.Take(events[k], passed);
-      for (uint8_t j = 0; j < m; ++j) usb_merger.Take(passed[j]);
-      if (m != 0) LineHasNews();
-    }
+namespace {
+
+// The most one packet from the host can add to the USB merger: its 3 bytes, the 3 the
+// settings tap held while it decided whose a SysEx is (let go with the first of them), and
+// the F7 a SysEx it opens keeps room for. With this much room the packet is taken whole.
+constexpr uint8_t kMostPerPacket = 7;
+
+bool UsbOutRoom() { return usb_merger.room() >= kMostPerPacket; }
+
+// What the host sent: a packet into the USB merger, for DIN out.
+void TakeUsbOut(const uint8_t* data) {
+  UsbMidiPacket packet;
+  for (uint8_t k = 0; k < 4; ++k) packet.b[k] = data[k];
+  MidiEvent events[5];
+  const uint8_t n = usb_decoder.Decode(packet, events);
+  for (uint8_t k = 0; k < n; ++k) {
+    MidiEvent passed[4];
+    const uint8_t m = usb_tap.Take(events[k], passed);
+    for (uint8_t j = 0; j < m; ++j) usb_merger.Take(passed[j]);
+    if (m != 0) LineHasNews();
   }
   AnswerRequests(usb_tap, true);
 }
+
+}  // namespace
+
+const hal::UsbDevice::OutSink usb_out = {&UsbOutRoom, &TakeUsbOut};
 
 // DIN in: bytes from the receive interrupt through the parser into the merge FIFO, a few
 // a pass, so a full receive ring never holds up the line's bookings for long.

@@ -58,7 +58,10 @@ void ToHost(const MidiEvent& e, UsbMidiEncoder& encoder);
 // A byte of the engine's that has gone out on DIN, for the host.
 void EngineByteToHost(uint8_t byte);
 void PassToHost();
-void OnUsbOut(const uint8_t* data, uint8_t size);
+// Whether `packets` more packets fit the host's queue now (or no host takes any).
+bool HostHasRoomFor(uint8_t packets);
+// Where the host's OUT packets go, as fast as DIN out makes room for them.
+extern const hal::UsbDevice::OutSink usb_out;
 void TakeMidiIn();
 bool MidiInThru();
 
@@ -68,6 +71,8 @@ EngineSettings CurrentEngineSettings();
 bool SettingsWaiting();
 void ApplySettings();
 void AnswerRequests(ConfigTap& tap, bool from_host);
+// Replies not sent because their port could not take them whole.
+extern uint16_t replies_dropped;
 void WriteEepromStep();
 bool EepromDirty();
 uint8_t SettingsPpqn();

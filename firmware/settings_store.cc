@@ -74,6 +74,8 @@ void WriteEepromStep() {
   eeprom_dirty = false;
 }
 
+uint16_t replies_dropped;
+
 // Answers the requests a source's tap set aside, on the port they came from.
 void AnswerRequests(ConfigTap& tap, bool from_host) {
   uint8_t request[sysex::kMaxMessage];
@@ -85,6 +87,13 @@ void AnswerRequests(ConfigTap& tap, bool from_host) {
     if (changed) {
       StoreSettings();
       settings_waiting = true;
+    }
+    // Whole replies or none: one that cannot be queued whole now is not started, and
+    // counted; the request is not answered (the tools ask again after 1 s).
+    const bool fits = from_host ? HostHasRoomFor(UsbPacketsOfSysEx(n)) : din_merger.room() >= n;
+    if (!fits) {
+      ++replies_dropped;
+      continue;
     }
     for (size_t i = 0; i < n; ++i) {
       MidiEvent events[2];

@@ -61,13 +61,14 @@ void UsbDevice::ConfigureMidiEndpoints() {
   UECFG1X = kSize64 | _BV(ALLOC);
 }
 
-void UsbDevice::Serve(OutHandler on_out) {
+void UsbDevice::Serve(const OutSink& out) {
   const uint8_t udint = UDINT;
   if (udint & _BV(EORSTI)) {
     // Read-modify-write: the flags ignore 1s on silicon, and simavr stores a plain write.
     UDINT &= static_cast<uint8_t>(~_BV(EORSTI));
     ++stats_.resets;
     configuration_ = 0;
+    out_held_ = false;
     pending_address_ = 0;
     ConfigureEndpoint0();
   }
@@ -81,18 +82,28 @@ void UsbDevice::Serve(OutHandler on_out) {
     suspended_ = false;
   }
   ServeEndpoint0();
-  if (configured()) {
-    UENUM = usb::kMidiOutEndpoint;
-    if (UEINTX & _BV(RXOUTI)) {
-      ClearEndpointFlag(RXOUTI);
-      uint8_t data[usb::kBulkSize];
-      uint8_t n = UEBCLX;
-      if (n > sizeof(data)) n = sizeof(data);
-      for (uint8_t i = 0; i < n; ++i) data[i] = UEDATX;
-      ClearEndpointFlag(FIFOCON);  // the bank is free for the next packet
-      on_out(data, n);
-    }
+  if (configured()) ServeOut(out);
+}
+
+// Datasheet 22.15: RXOUTI says a bank came; the bank stays the CPU's (FIFOCON set, the
+// host NAKed) until FIFOCON is cleared, and UEBCLX counts the bytes not read yet.
+void UsbDevice::ServeOut(const OutSink& out) {
+  UENUM = usb::kMidiOutEndpoint;
+  if (UEINTX & _BV(RXOUTI)) {
+    ClearEndpointFlag(RXOUTI);
+    out_held_ = true;
   }
+  if (!out_held_) return;
+  while (UEBCLX >= 4) {
+    if (!out.room()) return;  // the rest waits in the bank
+    uint8_t packet[4];
+    for (uint8_t i = 0; i < 4; ++i) packet[i] = UEDATX;
+    out.take(packet);
+    UENUM = usb::kMidiOutEndpoint;  // the caller may have selected another endpoint
+  }
+  while (UEBCLX != 0) (void)UEDATX;  // a torn packet at the end: not MIDI
+  ClearEndpointFlag(FIFOCON);  // the bank is free for the host's next transfer
+  out_held_ = false;
 }
 
 bool UsbDevice::SendIn(const uint8_t* data, uint8_t size) {
@@ -245,6 +256,7 @@ void UsbDevice::Setup() {
         return;
       }
       configuration_ = static_cast<uint8_t>(value);
+      out_held_ = false;
       if (configuration_ != 0) ConfigureMidiEndpoints();
       UENUM = 0;
       ReplyNothing();

@@ -19,16 +19,22 @@ struct UsbStats {
 
 class UsbDevice {
  public:
-  // Bytes the OUT endpoint received: `size` bytes, whole 4-byte packets.
-  typedef void (*OutHandler)(const uint8_t* data, uint8_t size);
+  // The host's OUT data, a 4-byte USB-MIDI packet at a time. The bank is read only while
+  // the caller has room for another packet; until then it stays full, the controller NAKs
+  // the host's OUT transfers and the host sends them again (USB 2.0 8.4.5), so nothing the
+  // host sends is lost.
+  struct OutSink {
+    bool (*room)();                          // the caller can take one more packet whole
+    void (*take)(const uint8_t packet[4]);
+  };
 
   // Power the pads, lock the PLL, attach to the bus.
   void Attach();
   // Serves the bus: resets, suspend, control requests, the OUT endpoint. Call often (every
   // main-loop wake-up, at least every millisecond); it looks at a few flags and returns at
   // once when there is nothing to do.
-  void Poll(OutHandler on_out) {
-    if (Pending()) Serve(on_out);
+  void Poll(const OutSink& out) {
+    if (Pending()) Serve(out);
   }
   // Whether the IN endpoint's bank is free for SendIn.
   bool InReady() const {
@@ -57,10 +63,12 @@ class UsbDevice {
     UENUM = 0;
     if (UEINTX & (_BV(RXSTPI) | _BV(RXOUTI))) return true;
     if (!configured()) return false;
+    if (out_held_) return true;
     UENUM = kOutEndpoint;
     return (UEINTX & _BV(RXOUTI)) != 0;
   }
-  void Serve(OutHandler on_out);
+  void Serve(const OutSink& out);
+  void ServeOut(const OutSink& out);
   void ConfigureEndpoint0();
   void ConfigureMidiEndpoints();
   void Setup();
@@ -80,6 +88,7 @@ class UsbDevice {
   const uint8_t* serial_ = nullptr;
   uint8_t pending_address_ = 0;
   uint8_t configuration_ = 0;
+  bool out_held_ = false;  // the OUT bank holds packets not read yet: the host is NAKed
   bool suspended_ = false;
   UsbStats stats_;
 };

@@ -431,6 +431,7 @@ Analysis Analyze(const RunResult& run) {
       const uint8_t n = parser.Feed(byte, e);
       for (uint8_t k = 0; k < n; ++k) thru.Take(e[k]);
     }
+    thru.End();
     // Requests of the settings protocol are answered, not passed through.
     std::vector<MidiMessage> in_messages;
     std::vector<MidiMessage> in_song_positions;  // from DIN in, not yet seen on DIN out
@@ -456,6 +457,7 @@ Analysis Analyze(const RunResult& run) {
           for (uint8_t k = 0; k < n; ++k) host.Take(e[k]);
         }
       }
+      host.End();
       // SysEx from the host counts too; settings requests are answered, not passed on.
       for (const MidiMessage& m : host.messages()) {
         if (!sysex::IsConfig(m.data(), m.size())) usb_out.push_back(m);
@@ -478,7 +480,8 @@ Analysis Analyze(const RunResult& run) {
                           sysex::IsConfig(m.data(), m.size());  // a settings reply
         if (ours) continue;
         // The host's messages come out in their order among DIN in's: take them aside.
-        if (a.usb_out_delivered < usb_out.size() && m == usb_out[a.usb_out_delivered]) {
+        if (a.usb_out_delivered < usb_out.size() &&
+            SameOrCutSysEx(usb_out[a.usb_out_delivered], m)) {
           ++a.usb_out_delivered;
           continue;
         }

@@ -132,14 +132,32 @@ void ThruExpectation::Take(const MidiEvent& e) {
       messages_.push_back(m);
       break;
     }
-    case MidiEventKind::kSysExStart: sysex_ = {0xF0}; break;
+    case MidiEventKind::kSysExStart:
+      sysex_ = {0xF0};
+      sysex_open_ = true;
+      break;
     case MidiEventKind::kSysExData: sysex_.push_back(e.data[0]); break;
     case MidiEventKind::kSysExEnd:
       sysex_.push_back(0xF7);
       messages_.push_back(sysex_);
+      sysex_open_ = false;
       break;
     case MidiEventKind::kNone: break;
   }
+}
+
+void ThruExpectation::End() {
+  if (!sysex_open_) return;
+  sysex_.push_back(0xF7);
+  messages_.push_back(sysex_);
+  sysex_open_ = false;
+}
+
+bool SameOrCutSysEx(const MidiMessage& in, const MidiMessage& out) {
+  if (out == in) return true;
+  return in.size() > 1 && out.size() > 1 && in[0] == 0xF0 && out[0] == 0xF0 &&
+         out.back() == 0xF7 && out.size() < in.size() &&
+         std::equal(out.begin(), out.end() - 1, in.begin());
 }
 
 }  // namespace sim

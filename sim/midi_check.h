@@ -30,12 +30,19 @@ MidiReading ReadStrictly(const std::vector<uint8_t>& stream);
 class ThruExpectation {
  public:
   void Take(const MidiEvent& e);
+  // The input ended: a SysEx it left open is owed too, closed with F7, and may come out
+  // closed earlier still (the firmware closes a SysEx whose source went quiet).
+  void End();
   const std::vector<MidiMessage>& messages() const { return messages_; }
 
  private:
   std::vector<MidiMessage> messages_;
   MidiMessage sysex_;
+  bool sysex_open_ = false;
 };
+
+// Whether `out` is `in`, or `in` a SysEx and `out` a prefix of it closed with F7.
+bool SameOrCutSysEx(const MidiMessage& in, const MidiMessage& out);
 
 // Whether `out` is `in` in order, less whole messages, where a SysEx may also come out as
 // a prefix of itself closed with F7. Real-time bytes and the rest are matched apart, since

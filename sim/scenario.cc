@@ -306,10 +306,14 @@ class Parser {
   void Finish() {
     uint64_t last = cursor_;
     for (const Action& a : s_->actions) {
-      // MIDI in and the host's bytes: room for the merge FIFO (128 bytes, 41 ms) or the USB
-      // OUT buffer to drain onto the wire before the end.
-      const bool queued = a.kind == ActionKind::kMidiIn || a.kind == ActionKind::kUsbOut;
-      const uint64_t drain = a.bytes.empty() || !queued ? 0 : 100 * 16000;
+      // MIDI in: room for the merge FIFO (128 bytes, 41 ms) to drain before the end. USB
+      // out comes all at once: room for the line to carry every byte (a frame each, 352 us
+      // as simavr counts it) and the same margin.
+      uint64_t drain = 0;
+      if (!a.bytes.empty() && a.kind == ActionKind::kMidiIn) drain = 100 * 16000;
+      if (!a.bytes.empty() && a.kind == ActionKind::kUsbOut) {
+        drain = a.bytes.size() * 352 * 16 + 100 * 16000;
+      }
       last = std::max(last, a.at + a.length + a.bytes.size() * a.spacing + drain);
     }
     for (const Pulse& p : s_->pulses) last = std::max(last, p.at + p.width);

@@ -240,6 +240,8 @@ void UsbHost::Frame() {
           report_.out_packets_sent += out_queue_.front().size() / 4;
           out_queue_.pop_front();
         } else {
+          // NAKed: the transfer stays at the head and goes again next frame, as a host
+          // retries a bulk OUT the device is not ready for.
           ++report_.out_naks;
         }
       }

@@ -74,6 +74,19 @@ TEST(Merger, NoBoundaryInsideAMessageASysExOrRunningStatus) {
   r.In({0xF7});
   r.Drain();
   EXPECT_TRUE(r.merger.AtBoundary());
+  // A real-time byte before running-status data (issue 11's regress-17, met again with
+  // another timing): switching source there would strand the data without its status.
+  r.In({0xBA, 0x23, 0x5B});
+  r.Drain();
+  r.In({0xFE, 0x63, 0x19});
+  EXPECT_FALSE(r.merger.AtBoundary()) << "FE, then data under BA's running status";
+  r.merger.Pop();
+  EXPECT_FALSE(r.merger.AtBoundary());
+  r.Drain();
+  r.In({0xF0, 0x01, 0xFE, 0x02});
+  r.merger.Pop();
+  r.merger.Pop();
+  EXPECT_FALSE(r.merger.AtBoundary()) << "FE inside a SysEx";
 }
 
 TEST(Merger, WhenFullWholeMessagesAreDroppedNeverHalves) {
@@ -109,6 +122,75 @@ TEST(Merger, ASysExLongerThanTheRoomIsClosedWithF7AndCounted) {
   EXPECT_EQ(out.front(), 0xF0);
   EXPECT_EQ(out.back(), 0xF7);
   EXPECT_EQ(r.merger.stats().sysex_truncated, 1u);
+}
+
+TEST(Merger, RoomIsTheLargestMessageThatStillGoesInWhole) {
+  Rig r;
+  for (int i = 0; i < 80; ++i) r.In({0x90, 0x3C, 0x64});  // 240 bytes queued
+  ASSERT_EQ(r.merger.room(), 16u);
+  // A settings reply is 15 bytes: it fits whole, and then the next one does not.
+  const std::vector<uint8_t> reply = {0xF0, 0x7D, 0x63, 0x32, 0x41, 1, 1, 0, 2, 1, 1, 1, 0x68, 7, 0xF7};
+  r.In(reply);
+  EXPECT_EQ(r.merger.stats().sysex_truncated, 0u);
+  EXPECT_EQ(r.merger.room(), 1u);
+  // Inside a SysEx one byte is kept for its F7.
+  Rig s;
+  s.In({0xF0, 0x01});
+  EXPECT_EQ(s.merger.room(), Rig::kCapacity - 3u);
+  // A SysEx exactly the room long goes in whole; one byte longer is cut.
+  Rig a, b;
+  std::vector<uint8_t> sysex = {0xF0};
+  while (sysex.size() + 1 < a.merger.room()) sysex.push_back(0x11);
+  sysex.push_back(0xF7);
+  ASSERT_EQ(sysex.size(), a.merger.room());
+  a.In(sysex);
+  EXPECT_EQ(a.Drain(), sysex);
+  EXPECT_EQ(a.merger.stats().sysex_truncated, 0u);
+  sysex.insert(sysex.begin() + 1, 0x11);
+  b.In(sysex);
+  EXPECT_EQ(b.merger.stats().sysex_truncated, 1u);
+}
+
+// A source that stops inside a SysEx holds the line (din_line.h) only until the merger
+// closes it: 100 ms with nothing queued and nothing new.
+TEST(Merger, ASysExWhoseSourceGoesQuietIsClosedAfterItsTimeoutAndTheRestDropped) {
+  Rig r;
+  const uint32_t t0 = 0xFFFFFFFFUL - 50 * kTicksPerMs;  // the timeout spans the wrap
+  r.In({0xF0, 0x7E, 0x01});
+  EXPECT_FALSE(r.merger.CloseStalled(t0)) << "it was just fed";
+  EXPECT_EQ(r.Drain(), (std::vector<uint8_t>{0xF0, 0x7E, 0x01}));
+  EXPECT_FALSE(r.merger.AtBoundary()) << "an open SysEx holds the line";
+  // Quiet from the look that saw it fed.
+  EXPECT_FALSE(r.merger.CloseStalled(t0 + kTicksPerMs));
+  EXPECT_FALSE(r.merger.CloseStalled(t0 + Merger::kSysExStallTicks - 1));
+  EXPECT_TRUE(r.merger.CloseStalled(t0 + Merger::kSysExStallTicks));
+  EXPECT_EQ(r.Drain(), (std::vector<uint8_t>{0xF7}));
+  EXPECT_TRUE(r.merger.AtBoundary());
+  EXPECT_EQ(r.merger.stats().sysex_stalled, 1u);
+  EXPECT_FALSE(r.merger.CloseStalled(t0 + 2 * Merger::kSysExStallTicks)) << "closed once";
+  // The rest of that SysEx, if it ever comes, is dropped; what follows it passes.
+  r.In({0x02, 0x03, 0xF7, 0x91, 0x3C, 0x40});
+  EXPECT_EQ(r.Drain(), (std::vector<uint8_t>{0x91, 0x3C, 0x40}));
+}
+
+TEST(Merger, ASysExStillFedOrWaitingForTheLineIsNeverClosed) {
+  Rig r;
+  r.In({0xF0, 0x01});
+  uint32_t t = 1000;
+  // A byte every 90 ms: slow, but never quiet for the whole timeout.
+  for (int i = 0; i < 20; ++i, t += 90 * kTicksPerMs) {
+    for (uint32_t k = 0; k < 90; ++k) EXPECT_FALSE(r.merger.CloseStalled(t + k * kTicksPerMs));
+    r.Drain();
+    r.In({0x02});
+  }
+  // Bytes queued for a busy line are not a stall, however long the line takes.
+  r.In({0x03, 0x04});
+  for (uint32_t k = 0; k < 1000; ++k) EXPECT_FALSE(r.merger.CloseStalled(t + k * kTicksPerMs));
+  r.In({0xF7});
+  std::vector<uint8_t> out = r.Drain();
+  EXPECT_EQ(out.back(), 0xF7);
+  EXPECT_EQ(r.merger.stats().sysex_stalled, 0u);
+  EXPECT_EQ(r.merger.stats().messages, 1u);
 }
 
 // Seeded random streams, a million bytes each, drained at a changing rate (so the FIFO

@@ -1,6 +1,7 @@
 // MIDI in through the real firmware (DESIGN.md item 13): thru and merge never move a clock.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,72 @@ TEST(SimMerge, GarbageNeverStallsTheFirmwareOrTheClock) {
   EXPECT_EQ(p.analysis.clocks, 20u * 24);
   EXPECT_EQ(p.analysis.stops, 1u);
   EXPECT_GT(p.analysis.thru_delivered, 100u) << "what whole messages the garbage held go through";
+}
+
+// Non-real-time bytes on DIN out with their cycles.
+std::vector<TxByte> MergedBytes(const RunResult& run) {
+  std::vector<TxByte> out;
+  for (const TxByte& b : run.tx) {
+    if (b.byte < 0xF8) out.push_back(b);
+  }
+  return out;
+}
+
+// Issue 11 bug 11: the host starts a SysEx and never ends it. It holds the line while it
+// may still come (DIN's note waits, never inside it) and is closed with F7 100 ms after its
+// last byte went out; then DIN's note passes whole.
+TEST(SimMerge, AHostSysExLeftOpenHoldsTheLineOnlyUntilItsTimeout) {
+  const Played p = PlayText(
+      "tempo 120 for 8 beats\n"
+      "usb-out F0 7E 01 02 at 1s\n"
+      "midi 91 3C 40 at 1020ms\n"
+      "silence 2s\n");
+  ExpectClockUntouched(p);
+  const std::vector<TxByte> b = MergedBytes(p.run);
+  ASSERT_EQ(b.size(), 7u);
+  const std::vector<uint8_t> want = {0xF0, 0x7E, 0x01, 0xF7, 0x91, 0x3C, 0x40};
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(b[i].byte, want[i]) << "byte " << i;
+  const uint64_t quiet = b[3].cycle - b[2].cycle;
+  EXPECT_GE(quiet, 99 * kCyclesPerMs) << quiet;
+  EXPECT_LE(quiet, 103 * kCyclesPerMs) << quiet;
+  EXPECT_GE(b[4].cycle, b[3].cycle + 5120) << "the note after the F7's frame";
+  EXPECT_LT(b[4].cycle, b[3].cycle + 5 * kCyclesPerMs);
+  std::printf("[ figures  ] host SysEx left open: F7 %llu cycles (%.2f ms) after its last byte\n",
+              static_cast<unsigned long long>(quiet), quiet / 16000.0);
+}
+
+// A message from the host ends the SysEx it left open at once (as a status does on DIN),
+// and is itself passed on, not refused.
+TEST(SimMerge, AHostMessageEndsTheSysExTheHostLeftOpen) {
+  const Played p = PlayText(
+      "tempo 120 for 8 beats\n"
+      "usb-out F0 7E 01 02 at 1s\n"
+      "usb-out 92 3C 40 at 1010ms\n"
+      "silence 2s\n");
+  ExpectClockUntouched(p);
+  const std::vector<TxByte> b = MergedBytes(p.run);
+  ASSERT_EQ(b.size(), 7u);
+  const std::vector<uint8_t> want = {0xF0, 0x7E, 0x01, 0xF7, 0x92, 0x3C, 0x40};
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(b[i].byte, want[i]) << "byte " << i;
+  EXPECT_LT(b[3].cycle - b[2].cycle, 15 * kCyclesPerMs) << "closed by the note, not the timeout";
+}
+
+// The same rule on DIN in: a SysEx that stops arriving is closed 100 ms on, and the host's
+// note, which waited for the line, follows it.
+TEST(SimMerge, ADinSysExThatStopsArrivingIsClosedAndTheHostGoesOn) {
+  const Played p = PlayText(
+      "tempo 120 for 8 beats\n"
+      "midi F0 7E 01 02 at 1s\n"
+      "usb-out 93 3C 40 at 1020ms\n"
+      "silence 2s\n");
+  ExpectClockUntouched(p);
+  const std::vector<TxByte> b = MergedBytes(p.run);
+  ASSERT_EQ(b.size(), 8u);
+  const std::vector<uint8_t> want = {0xF0, 0x7E, 0x01, 0x02, 0xF7, 0x93, 0x3C, 0x40};
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(b[i].byte, want[i]) << "byte " << i;
+  const uint64_t quiet = b[4].cycle - b[3].cycle;
+  EXPECT_GE(quiet, 99 * kCyclesPerMs) << quiet;
+  EXPECT_LE(quiet, 103 * kCyclesPerMs) << quiet;
 }
 
 }  // namespace

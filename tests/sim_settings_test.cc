@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -232,6 +233,53 @@ TEST(SimSettings, AWriteDuringAClockNeverMovesItAndTakesEffectAfterTheStop) {
   EXPECT_EQ(a.starts, 1u);
   EXPECT_EQ(a.stops, 1u);
   EXPECT_EQ(a.clocks, 12u * 24);
+}
+
+// Issue 11 bug 7: 80 "get all" requests back to back on DIN in, at 120 BPM. The replies
+// are 2.5 times the requests' bytes, so the line cannot carry them all: each one is whole
+// (the defaults, 15 bytes) or not sent at all, never cut short.
+TEST(SimSettings, RepliesUnderLoadAreWholeOrNotSent) {
+  const RunResult run = PlayFile("regress-07-replies-under-load.txt");
+  const std::vector<uint8_t> whole = {0xF0, 0x7D, 0x63, 0x32, 0x41, 0x01, 0x01, 0x00,
+                                      0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0xF7};
+  const std::vector<std::vector<uint8_t>> replies = RepliesOnDin(run);
+  EXPECT_GT(replies.size(), 20u);
+  EXPECT_LT(replies.size(), 80u) << "the line cannot carry them all";
+  for (const std::vector<uint8_t>& r : replies) EXPECT_EQ(r, whole);
+  // And they never push a clock off its cycle.
+  const Analysis a = Analyze(run);
+  EXPECT_LE(a.division_error_max_ns, 62.5);
+  EXPECT_EQ(a.clock_balance, 0);
+  EXPECT_TRUE(a.out_valid) << a.out_fault;
+  std::printf("[ figures  ] 80 requests on DIN: %zu replies whole, none cut\n", replies.size());
+}
+
+// The same over USB: 40 requests, five transfers from the host of 8 each, whose replies
+// (5 packets each) overflow the 24-packet queue to the host within one transfer. Each
+// request is answered as it ends, whole if the queue has room, or not at all.
+TEST(SimSettings, RepliesToTheHostUnderLoadAreWholeOrNotSent) {
+  std::string text = "tempo 120 for 8 beats\nusb-out";
+  for (int i = 0; i < 40; ++i) text += " F0 7D 63 32 01 F7";
+  text += " at 1s\nsilence 1s\n";
+  Scenario scenario;
+  std::string error;
+  ASSERT_TRUE(ParseScenario(text, "test", &scenario, &error)) << error;
+  const RunResult run = Play(scenario, {});
+  const std::vector<uint8_t> whole = {0xF0, 0x7D, 0x63, 0x32, 0x41, 0x01, 0x01, 0x00,
+                                      0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0xF7};
+  // Every SysEx the host read, whole or not.
+  std::vector<std::vector<uint8_t>> sysex;
+  for (const UsbPacketIn& p : run.usb.packets) {
+    const uint8_t cin = p.b[0] & 0x0F;
+    const int n = cin == 4 || cin == 7 ? 3 : cin == 6 ? 2 : cin == 5 ? 1 : 0;
+    for (int i = 0; i < n; ++i) {
+      if (p.b[1 + i] == 0xF0) sysex.push_back({});
+      if (!sysex.empty()) sysex.back().push_back(p.b[1 + i]);
+    }
+  }
+  EXPECT_GT(sysex.size(), 5u);
+  for (const std::vector<uint8_t>& r : sysex) EXPECT_EQ(r, whole);
+  std::printf("[ figures  ] 40 requests over USB: %zu replies to the host\n", sysex.size());
 }
 
 }  // namespace

@@ -150,6 +150,63 @@ TEST(SimUsb, OutPacketsArriveWholeOnDinBetweenTheClocks) {
   }
 }
 
+// Issue 11 bug 10: a 30-note chord from the host in one go is 120 bytes, two OUT
+// transfers, and 90 bytes for DIN: more than the USB FIFO's 64. The firmware leaves the
+// bank unread until there is room, the host is NAKed and sends again, and every note goes
+// out on DIN, in order, back to back between the clocks.
+TEST(SimUsb, AChordLargerThanTheFifoIsFlowControlledNotDropped) {
+  const Played p = PlayFile("regress-10-usb-out-chord.txt");
+  ExpectDinUntouched(p);
+  std::vector<uint8_t> sent;
+  for (const Action& a : p.run.scenario.actions) {
+    if (a.kind == ActionKind::kUsbOut) sent = a.bytes;
+  }
+  ASSERT_EQ(sent.size(), 90u);
+  std::vector<TxByte> notes;
+  for (const TxByte& b : p.run.tx) {
+    if (b.byte < 0xF8) notes.push_back(b);
+  }
+  std::vector<uint8_t> out;
+  for (const TxByte& b : notes) out.push_back(b.byte);
+  EXPECT_EQ(out, sent) << "all 30 notes, each with its status";
+  EXPECT_EQ(p.run.usb.out_packets_sent, 30u);
+  // From the first note byte to the last: 90 frames of 320 us, and the few clocks between.
+  ASSERT_EQ(notes.size(), 90u);
+  const uint64_t span = notes.back().cycle - notes.front().cycle;
+  EXPECT_LT(span, 90 * 5120 + 8 * 5120 + 20 * kCyclesPerMs / 10) << "cycles " << span;
+  std::printf("[ figures  ] 30-note chord: %zu NAKs, %llu cycles from the first note byte to "
+              "the last\n",
+              p.run.usb.out_naks, static_cast<unsigned long long>(span));
+}
+
+// Four transfers of notes at once (64 notes, 192 bytes for DIN, 60 ms of line): the bank
+// holds one while the FIFO drains, so the host's next ones are NAKed and sent again, and
+// nothing is lost.
+TEST(SimUsb, OutTransfersTheFifoCannotTakeAreNakedAndSentAgain) {
+  std::string text = "tempo 120 for 8 beats\nusb-out";
+  std::vector<uint8_t> sent;
+  for (int i = 0; i < 64; ++i) {
+    char note[16];
+    std::snprintf(note, sizeof(note), " 9%X %02X 40", i % 16, 0x20 + i);
+    text += note;
+    sent.push_back(static_cast<uint8_t>(0x90 + i % 16));
+    sent.push_back(static_cast<uint8_t>(0x20 + i));
+    sent.push_back(0x40);
+  }
+  text += " at 1s\nsilence 2s\n";
+  const Played p = PlayText(text);
+  ExpectDinUntouched(p);
+  std::vector<uint8_t> out;
+  for (const TxByte& b : p.run.tx) {
+    if (b.byte < 0xF8) out.push_back(b.byte);
+  }
+  EXPECT_EQ(out, sent);
+  EXPECT_EQ(p.run.usb.out_packets_sent, 64u);
+  EXPECT_GT(p.run.usb.out_naks, 10u) << "the host was held off while the line drained";
+  std::printf("[ figures  ] 64 notes from the host at once: %zu NAKs, all on DIN\n",
+              p.run.usb.out_naks);
+}
+
 // A unit with a blank EEPROM makes its serial at the first bus reset, from the moment it
 // came (here: when the simulated host starts), keeps it in EEPROM and shows the same one
 // after a power cycle; another moment, another unit, gives another serial.

@@ -145,6 +145,29 @@ TEST(UsbMidiPacket, DecodingGivesBackWhatWasEncoded) {
   }
 }
 
+TEST(UsbMidiPacket, AMessageEndsASysExTheHostLeftOpen) {
+  UsbMidiDecoder d;
+  MidiEvent out[5];
+  ASSERT_EQ(d.Decode(UsbMidiPacket{{0x04, 0xF0, 0x7E, 0x01}}, out), 3);
+  // No end of it; then a note: the SysEx is cut, and the note decoded, not refused.
+  ASSERT_EQ(d.Decode(UsbMidiPacket{{0x09, 0x91, 0x3C, 0x40}}, out), 2);
+  EXPECT_EQ(out[0].kind, MidiEventKind::kSysExEnd);
+  EXPECT_TRUE(out[0].cut);
+  EXPECT_EQ(out[1].kind, MidiEventKind::kMessage);
+  EXPECT_EQ(out[1].status, 0x91);
+  EXPECT_EQ(out[1].data[0], 0x3C);
+  EXPECT_EQ(out[1].data[1], 0x40);
+  ASSERT_EQ(d.Decode(UsbMidiPacket{{0x09, 0x92, 0x3C, 0x40}}, out), 1) << "no SysEx is open now";
+  // A real-time byte inside a SysEx leaves it open.
+  ASSERT_EQ(d.Decode(UsbMidiPacket{{0x04, 0xF0, 0x01, 0x02}}, out), 3);
+  ASSERT_EQ(d.Decode(UsbMidiPacket{{0x0F, 0xFE, 0, 0}}, out), 1);
+  EXPECT_EQ(out[0].kind, MidiEventKind::kRealTime);
+  ASSERT_EQ(d.Decode(UsbMidiPacket{{0x06, 0x03, 0xF7, 0}}, out), 2);
+  EXPECT_EQ(out[1].kind, MidiEventKind::kSysExEnd);
+  EXPECT_FALSE(out[1].cut);
+  EXPECT_EQ(d.rejected(), 0u);
+}
+
 TEST(UsbMidiPacket, MalformedPacketsAreRejectedAndCounted) {
   UsbMidiDecoder d;
   MidiEvent out[5];

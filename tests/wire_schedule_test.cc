@@ -171,6 +171,40 @@ TEST_F(LineAtOneTwenty, AReplyWaitsForTheMessageOnTheLineToEnd) {
   EXPECT_EQ(order, (std::vector<uint8_t>{0x90, 60, 100, 0xF0}));
 }
 
+TEST_F(LineAtOneTwenty, ASysExWhoseSourceStallsHoldsTheLineUntilItIsClosed) {
+  // The host's SysEx goes out as far as it came; DIN's note waits for its end (never
+  // inside it), and gets the line once the merger closes the stalled SysEx with F7.
+  uint8_t usb_fifo[64];
+  Merger usb(usb_fifo, sizeof(usb_fifo));
+  line_.Init(&merger_, &usb);
+  MidiEvent e;
+  e.kind = MidiEventKind::kSysExStart;
+  usb.Take(e);
+  e.kind = MidiEventKind::kSysExData;
+  e.data[0] = 0x7E;
+  usb.Take(e);
+  uint64_t now = last_edge_ + 500000;
+  std::vector<uint8_t> order;
+  auto book = [&](int n) {
+    for (int i = 0; i < n; ++i, now += 2 * kByteTicks) {
+      DinLine::Booking b;
+      if (!Ask(now, &b)) continue;
+      ASSERT_EQ(b.what, DinLine::kMerged);
+      order.push_back(b.byte);
+      line_.Commit(b, &rig_->engine);
+    }
+  };
+  book(2);
+  ASSERT_EQ(order, (std::vector<uint8_t>{0xF0, 0x7E}));
+  QueueNote(0x91);
+  book(4);
+  EXPECT_EQ(order, (std::vector<uint8_t>{0xF0, 0x7E})) << "DIN's note waits for the SysEx";
+  usb.CloseStalled(static_cast<uint32_t>(now));
+  ASSERT_TRUE(usb.CloseStalled(static_cast<uint32_t>(now + Merger::kSysExStallTicks)));
+  book(4);
+  EXPECT_EQ(order, (std::vector<uint8_t>{0xF0, 0x7E, 0xF7, 0x91, 60, 100}));
+}
+
 // Through the whole line, with DIN in traffic: a long press's Song Position never lands
 // inside a merged message (real-time clocks may), whenever the press comes.
 TEST(DinLine, SongPositionNeverLandsInsideAMergedMessage) {
