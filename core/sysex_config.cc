@@ -22,6 +22,9 @@ size_t AllSettings(SettingsStatus status, const Settings& s, uint8_t* out) {
   out[n++] = s.thru ? 1 : 0;
   out[n++] = static_cast<uint8_t>(s.glitch_us & 0x7F);
   out[n++] = static_cast<uint8_t>(s.glitch_us >> 7);
+  out[n++] = static_cast<uint8_t>(s.tempo_deci_bpm & 0x7F);
+  out[n++] = static_cast<uint8_t>(s.tempo_deci_bpm >> 7);
+  out[n++] = s.on_stop == OnStop::kHold ? 1 : 0;
   out[n++] = 0xF7;
   return n;
 }
@@ -60,6 +63,11 @@ bool Apply(uint8_t param, uint16_t v, Settings* s, NakReason* why) {
                                     : param == kAutoStart ? t.auto_start : t.thru) = v == 1;
       break;
     case kGlitchUs: t.glitch_us = v; break;
+    case kTempo: t.tempo_deci_bpm = v; break;
+    case kOnStop:
+      if (v > 1) return (*why = kBadValue), false;
+      t.on_stop = v == 1 ? OnStop::kHold : OnStop::kStop;
+      break;
     default: return (*why = kUnknownParam), false;
   }
   if (v > 0x3FFF || !SettingsValid(t)) return (*why = kBadValue), false;
@@ -78,7 +86,7 @@ bool IsConfig(const uint8_t* msg, size_t size) {
 }
 
 size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Settings* settings,
-              bool* changed, uint8_t reply[kMaxMessage]) {
+              bool* changed, uint8_t reply[kMaxReply]) {
   *changed = false;
   if (!IsConfig(msg, size) || size < 6) return Nak(size > 5 ? msg[4] : 0, kBadLength, reply);
   const uint8_t command = msg[4];
@@ -93,11 +101,12 @@ size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Setti
     case kSet: {
       if (args < 2) return Nak(command, kBadLength, reply);
       const uint8_t param = msg[5];
-      const size_t want = param == kGlitchUs ? 3 : 2;
-      if (param >= kPpqn && param <= kGlitchUs && args != want) {
+      const bool wide = param == kGlitchUs || param == kTempo;
+      const size_t want = wide ? 3 : 2;
+      if (param >= kPpqn && param <= kOnStop && args != want) {
         return Nak(command, kBadLength, reply);
       }
-      const uint16_t v = param == kGlitchUs ? static_cast<uint16_t>(msg[6] | (msg[7] << 7)) : msg[6];
+      const uint16_t v = wide ? static_cast<uint16_t>(msg[6] | (msg[7] << 7)) : msg[6];
       NakReason why = kBadValue;
       if (!Apply(param, v, settings, &why)) return Nak(command, why, reply);
       *changed = true;
@@ -132,7 +141,7 @@ size_t EncodeSet(Param param, uint16_t value, uint8_t out[kMaxMessage]) {
   out[n++] = kSet;
   out[n++] = param;
   out[n++] = static_cast<uint8_t>(value & 0x7F);
-  if (param == kGlitchUs) out[n++] = static_cast<uint8_t>((value >> 7) & 0x7F);
+  if (param == kGlitchUs || param == kTempo) out[n++] = static_cast<uint8_t>((value >> 7) & 0x7F);
   out[n++] = 0xF7;
   return n;
 }
@@ -143,7 +152,7 @@ bool DecodeReply(const uint8_t* msg, size_t size, Reply* out) {
   out->code = static_cast<ReplyCode>(msg[4]);
   switch (msg[4]) {
     case kAll: {
-      if (size != 15 || msg[5] > 2) return false;
+      if (size != kAllReplyBytes || msg[5] > 2 || msg[16] > 1) return false;
       out->status = static_cast<SettingsStatus>(msg[5]);
       Settings& s = out->settings;
       s.ppqn = msg[6];
@@ -153,6 +162,8 @@ bool DecodeReply(const uint8_t* msg, size_t size, Reply* out) {
       s.auto_start = msg[10] != 0;
       s.thru = msg[11] != 0;
       s.glitch_us = static_cast<uint16_t>(msg[12] | (msg[13] << 7));
+      s.tempo_deci_bpm = static_cast<uint16_t>(msg[14] | (msg[15] << 7));
+      s.on_stop = msg[16] == 1 ? OnStop::kHold : OnStop::kStop;
       return SettingsValid(s);
     }
     case kIdentityReply:

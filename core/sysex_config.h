@@ -4,8 +4,9 @@
 //
 // requests                              replies
 // 01              get all settings      41 <status> <ppqn> <reset> <timeout> <stopped>
-// 02 <param> <v>  set one (glitch: v is    <auto> <thru> <glitch lo7> <glitch hi7>
-//     two bytes, microseconds lo7 hi7)     status: 0 stored, 1 blank, 2 corrupt at boot
+// 02 <param> <v>  set one (glitch and      <auto> <thru> <glitch lo7> <glitch hi7>
+//     tempo: v is two bytes, lo7 hi7)      <tempo lo7> <tempo hi7> <on-stop>
+//                                          status: 0 stored, 1 blank, 2 corrupt at boot
 // 03              restore the defaults  41 ... (all settings, after the change)
 // 04              identity              44 <major> <minor> <patch> 'c' 'v' '2' 'm' 'i' 'd' 'i'
 // anything else                         7F <command> <reason>
@@ -35,6 +36,8 @@ enum Param : uint8_t {
   kAutoStart = 5,
   kThru = 6,
   kGlitchUs = 7,        // 250..4000, two bytes
+  kTempo = 8,           // the internal clock in 0.1 BPM: 200..3000, two bytes
+  kOnStop = 9,          // 0 stop, 1 hold
 };
 enum NakReason : uint8_t {
   kUnknownCommand = 1,
@@ -43,8 +46,10 @@ enum NakReason : uint8_t {
   kUnknownParam = 4,
 };
 
-constexpr uint8_t kVersion[3] = {0, 5, 0};
-constexpr size_t kMaxMessage = 16;  // the longest request or reply, F0 to F7
+constexpr uint8_t kVersion[3] = {0, 6, 0};
+constexpr size_t kMaxMessage = 16;  // the longest request, F0 to F7
+constexpr size_t kMaxReply = 48;    // the longest reply, F0 to F7
+constexpr size_t kAllReplyBytes = 18;
 
 // Whether a whole SysEx message (F0 ... F7) is ours.
 bool IsConfig(const uint8_t* msg, size_t size);
@@ -52,7 +57,7 @@ bool IsConfig(const uint8_t* msg, size_t size);
 // The firmware's side: answers a request of ours. `settings` is changed by a valid set or
 // restore; `changed` says so. Returns the reply's size (always a reply, maybe a NAK).
 size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Settings* settings,
-              bool* changed, uint8_t reply[kMaxMessage]);
+              bool* changed, uint8_t reply[kMaxReply]);
 
 // The tool's side.
 size_t EncodeGetAll(uint8_t out[kMaxMessage]);

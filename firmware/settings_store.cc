@@ -79,7 +79,7 @@ void AnswerRequests(ConfigTap& tap, bool from_host) {
   uint8_t request[sysex::kMaxMessage];
   size_t size;
   while (tap.TakeRequest(request, &size)) {
-    uint8_t reply[sysex::kMaxMessage];
+    uint8_t reply[sysex::kMaxReply];
     bool changed = false;
     const size_t n = sysex::Handle(request, size, boot_status, &settings, &changed, reply);
     if (changed) {

@@ -77,7 +77,7 @@ std::vector<StoredChange> StoredChanges(const Scenario& sc) {
   Settings stored = sc.settings;
   for (const auto& r : requests) {
     bool changed = false;
-    uint8_t reply[sysex::kMaxMessage];
+    uint8_t reply[sysex::kMaxReply];
     sysex::Handle(r.second.data(), r.second.size(), SettingsStatus::kOk, &stored, &changed,
                   reply);
     if (changed) changes.push_back(StoredChange{r.first, stored});

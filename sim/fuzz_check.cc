@@ -202,7 +202,9 @@ Bytes ReplyAll(const Settings& s, uint8_t status) {
           static_cast<uint8_t>(s.reset_mode == ResetMode::kRunGate ? 1 : 0), s.timeout_multiple,
           static_cast<uint8_t>(s.clocks_while_stopped), static_cast<uint8_t>(s.auto_start),
           static_cast<uint8_t>(s.thru), static_cast<uint8_t>(s.glitch_us & 0x7F),
-          static_cast<uint8_t>(s.glitch_us >> 7), 0xF7};
+          static_cast<uint8_t>(s.glitch_us >> 7), static_cast<uint8_t>(s.tempo_deci_bpm & 0x7F),
+          static_cast<uint8_t>(s.tempo_deci_bpm >> 7),
+          static_cast<uint8_t>(s.on_stop == OnStop::kHold ? 1 : 0), 0xF7};
 }
 
 // Applies a request; returns the reply code it owes (0x41 all, 0x44 identity, 0x7F NAK).
@@ -217,8 +219,8 @@ uint8_t Answer(const Bytes& m, Settings* s) {
   if (cmd != 0x02) return 0x7F;
   if (body < 1) return 0x7F;
   const uint8_t p = m[5];
-  if (p < 1 || p > 7) return 0x7F;
-  if (body != (p == 7 ? 3u : 2u)) return 0x7F;
+  if (p < 1 || p > 9) return 0x7F;
+  if (body != (p == 7 || p == 8 ? 3u : 2u)) return 0x7F;
   const uint8_t v = m[6];
   Settings n = *s;
   switch (p) {
@@ -244,6 +246,16 @@ uint8_t Answer(const Bytes& m, Settings* s) {
       n.glitch_us = us;
       break;
     }
+    case 8: {
+      const uint16_t deci = static_cast<uint16_t>(v | (m[7] << 7));
+      if (deci < 200 || deci > 3000) return 0x7F;
+      n.tempo_deci_bpm = deci;
+      break;
+    }
+    case 9:
+      if (v > 1) return 0x7F;
+      n.on_stop = v ? OnStop::kHold : OnStop::kStop;
+      break;
   }
   *s = n;
   return 0x41;
@@ -1150,7 +1162,7 @@ class Checker {
       return;
     }
     const uint8_t code = m.bytes.size() >= 5 ? m.bytes[4] : 0;
-    const size_t whole = code == 0x41 ? 15 : code == 0x44 ? 16 : code == 0x7F ? 8 : 0;
+    const size_t whole = code == 0x41 ? 18 : code == 0x44 ? 16 : code == 0x7F ? 8 : 0;
     if (m.bytes.size() != whole) {
       Add("reply-truncated", m.at, "a settings reply of " + std::to_string(m.bytes.size()) +
                                        " bytes: " + Hex(m.bytes));

@@ -40,6 +40,14 @@ TEST(ConfigTool, BadArgumentsSayWhatIsWrong) {
   EXPECT_EQ(error, "nothing to ask: give a request such as --get or --ppqn 4");
   EXPECT_FALSE(ParseConfigArgs({"--print", "--colour"}, &c, &error));
   EXPECT_EQ(error, "unknown argument '--colour'");
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--tempo", "300.1"}, &c, &error));
+  EXPECT_EQ(error, "--tempo is 20.0 to 300.0 BPM in steps of 0.1: '300.1'");
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--tempo", "128.55"}, &c, &error));
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--on-stop", "pause"}, &c, &error));
+  EXPECT_EQ(error, "--on-stop is stop or hold: 'pause'");
+  ASSERT_TRUE(ParseConfigArgs({"--print", "--tempo", "128.5", "--on-stop", "hold"}, &c, &error));
+  EXPECT_EQ(Hex(c.requests[0]), "F0 7D 63 32 02 08 05 0A F7");  // 1285 = 0x505
+  EXPECT_EQ(Hex(c.requests[1]), "F0 7D 63 32 02 09 01 F7");
 }
 
 // A file in the test directory that belongs to the running test alone: ctest runs each
@@ -72,11 +80,13 @@ TEST(ConfigTool, SetsAndReadsBackThroughAmidi) {
   std::string out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --get", &out), 0);
   EXPECT_EQ(out, "ppqn 1, reset-mode trigger, timeout 2, clocks-while-stopped on, auto-start on, "
-                 "thru on, glitch-ms 1.00 (EEPROM was blank at power-up)\n");
+                 "thru on, glitch-ms 1.00, tempo 120.0, on-stop stop (EEPROM was blank at power-up)\n");
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --tempo 128.5 --on-stop hold", &out), 0);
+  EXPECT_NE(out.find("tempo 128.5, on-stop hold"), std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --ppqn 4 --timeout 5", &out), 0);
   EXPECT_NE(out.find("ppqn 4, reset-mode trigger, timeout 5"), std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --identity", &out), 0);
-  EXPECT_EQ(out, "cv2midi firmware 0.5.0\n");
+  EXPECT_EQ(out, "cv2midi firmware 0.6.0\n");
   EXPECT_EQ(RunTool("--port hw:9,0,0 --defaults --get", &out), 0);
   EXPECT_NE(out.find("ppqn 1,"), std::string::npos) << out;
 }

@@ -30,7 +30,7 @@ class FakeModule {
   }
 
   std::vector<uint8_t> Answer(const std::vector<uint8_t>& request) {
-    uint8_t reply[cv2midi::sysex::kMaxMessage];
+    uint8_t reply[cv2midi::sysex::kMaxReply];
     bool changed = false;
     const size_t n = cv2midi::sysex::Handle(request.data(), request.size(), status_, &settings_,
                                             &changed, reply);

@@ -10,7 +10,7 @@ namespace {
 
 std::vector<uint8_t> Ask(std::vector<uint8_t> request, Settings* s, bool* changed,
                          SettingsStatus status = SettingsStatus::kOk) {
-  uint8_t reply[kMaxMessage];
+  uint8_t reply[kMaxReply];
   const size_t n = Handle(request.data(), request.size(), status, s, changed, reply);
   return std::vector<uint8_t>(reply, reply + n);
 }
@@ -20,7 +20,8 @@ TEST(SysexConfig, GetAllReportsEverySettingAndTheBootStatus) {
   bool changed;
   const auto r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x01, 0xF7}, &s, &changed, SettingsStatus::kCorrupt);
   EXPECT_EQ(r, (std::vector<uint8_t>{0xF0, 0x7D, 0x63, 0x32, 0x41, 2, 1, 0, 2, 1, 1, 1,
-                                     1000 & 0x7F, 1000 >> 7, 0xF7}));
+                                     1000 & 0x7F, 1000 >> 7, 1200 & 0x7F, 1200 >> 7, 0,
+                                     0xF7}));
   EXPECT_FALSE(changed);
   Reply d;
   ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
@@ -46,7 +47,8 @@ TEST(SysexConfig, SetOneChangesOnlyThatAndRepliesWithAll) {
   // Every parameter, and the two-byte glitch window.
   const std::pair<Param, uint16_t> sets[] = {{kResetMode, 1}, {kTimeout, 6},
                                              {kClocksWhileStopped, 0}, {kAutoStart, 0},
-                                             {kThru, 0}, {kGlitchUs, 3500}};
+                                             {kThru, 0}, {kGlitchUs, 3500},
+                                             {kTempo, 1285}, {kOnStop, 1}};
   for (const auto& p : sets) {
     const size_t m = EncodeSet(p.first, p.second, req);
     Ask(std::vector<uint8_t>(req, req + m), &s, &changed);
@@ -58,6 +60,36 @@ TEST(SysexConfig, SetOneChangesOnlyThatAndRepliesWithAll) {
   EXPECT_FALSE(s.auto_start);
   EXPECT_FALSE(s.thru);
   EXPECT_EQ(s.glitch_us, 3500);
+  EXPECT_EQ(s.tempo_deci_bpm, 1285);
+  EXPECT_EQ(s.on_stop, OnStop::kHold);
+  const size_t m = EncodeSet(kTempo, 1285, req);
+  EXPECT_EQ(std::vector<uint8_t>(req, req + m),
+            (std::vector<uint8_t>{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x08, 1285 & 0x7F, 1285 >> 7, 0xF7}));
+  const auto r2 = Ask(std::vector<uint8_t>(req, req + m), &s, &changed);
+  ASSERT_TRUE(DecodeReply(r2.data(), r2.size(), &d));
+  EXPECT_EQ(d.settings.tempo_deci_bpm, 1285);
+  EXPECT_EQ(d.settings.on_stop, OnStop::kHold);
+}
+
+TEST(SysexConfig, TempoOutsideTwentyToThreeHundredIsRefused) {
+  Settings s;
+  bool changed;
+  uint8_t req[kMaxMessage];
+  for (uint16_t deci : {199, 3001, 0}) {
+    const size_t n = EncodeSet(kTempo, deci, req);
+    const auto r = Ask(std::vector<uint8_t>(req, req + n), &s, &changed);
+    Reply d;
+    ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+    EXPECT_EQ(d.code, kNak) << deci;
+    EXPECT_EQ(d.nak_reason, kBadValue) << deci;
+    EXPECT_FALSE(changed);
+  }
+  for (uint16_t deci : {200, 3000}) {
+    const size_t n = EncodeSet(kTempo, deci, req);
+    Ask(std::vector<uint8_t>(req, req + n), &s, &changed);
+    EXPECT_TRUE(changed) << deci;
+    EXPECT_EQ(s.tempo_deci_bpm, deci);
+  }
 }
 
 TEST(SysexConfig, RestoreDefaultsAndIdentity) {

@@ -22,6 +22,8 @@ const char kConfigUsage[] =
     "  --auto-start on|off            the first pulse after silence sends Start\n"
     "  --thru on|off                  DIN in to DIN out\n"
     "  --glitch-ms X                  ignore pulses closer than X ms: 0.25..4\n"
+    "  --tempo BPM                    the internal clock's tempo: 20.0..300.0 in steps of 0.1\n"
+    "  --on-stop stop|hold            when the patched clock stops: stop, or hold its tempo\n"
     "  --port PORT                    the MIDI port, as amidi -l lists it (e.g. hw:1,0,0)\n"
     "  --print                        print the SysEx bytes instead of sending them\n"
     "Requests go in the order given; each reply is read back and shown.\n";
@@ -118,6 +120,24 @@ bool ParseConfigArgs(const std::vector<std::string>& args, ConfigCommand* out,
         return false;
       }
       set(sysex::kGlitchUs, static_cast<uint16_t>(std::lround(ms * 1000)));
+    } else if (a == "--tempo") {
+      if (!value(&v)) return false;
+      char* end = nullptr;
+      const double bpm = std::strtod(v.c_str(), &end);
+      const double deci = std::round(bpm * 10);
+      if (v.empty() || *end != '\0' || !(deci >= kMinTempoDeciBpm && deci <= kMaxTempoDeciBpm) ||
+          std::fabs(deci - bpm * 10) > 1e-6) {
+        *error = "--tempo is 20.0 to 300.0 BPM in steps of 0.1: '" + v + "'";
+        return false;
+      }
+      set(sysex::kTempo, static_cast<uint16_t>(deci));
+    } else if (a == "--on-stop") {
+      if (!value(&v)) return false;
+      if (v != "stop" && v != "hold") {
+        *error = "--on-stop is stop or hold: '" + v + "'";
+        return false;
+      }
+      set(sysex::kOnStop, v == "hold" ? 1 : 0);
     } else {
       *error = "unknown argument '" + a + "'";
       return false;
@@ -157,10 +177,11 @@ std::string Describe(const std::vector<uint8_t>& reply, bool* ok) {
                                                                 : "EEPROM was corrupt at power-up";
       std::snprintf(buf, sizeof(buf),
                     "ppqn %d, reset-mode %s, timeout %d, clocks-while-stopped %s, auto-start %s, "
-                    "thru %s, glitch-ms %.2f (%s)",
+                    "thru %s, glitch-ms %.2f, tempo %.1f, on-stop %s (%s)",
                     s.ppqn, s.reset_mode == ResetMode::kRunGate ? "gate" : "trigger",
                     s.timeout_multiple, s.clocks_while_stopped ? "on" : "off",
                     s.auto_start ? "on" : "off", s.thru ? "on" : "off", s.glitch_us / 1000.0,
+                    s.tempo_deci_bpm / 10.0, s.on_stop == OnStop::kHold ? "hold" : "stop",
                     status);
       *ok = true;
       return buf;

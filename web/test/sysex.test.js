@@ -63,7 +63,7 @@ test('defaults and the settings a set request changes agree with the handler', (
   for (const e of golden.exchanges.filter((x) => x.changed && x.decoded.kind === 'all')) {
     const req = parseHex(e.request);
     if (req[4] !== 0x02) continue;
-    const value = req[5] === Param.GLITCH_US ? req[6] | (req[7] << 7) : req[6];
+    const value = req[5] === Param.GLITCH_US || req[5] === Param.TEMPO ? req[6] | (req[7] << 7) : req[6];
     assert.equal(hex(encodeSet(req[5], value)), e.request, e.name);
   }
 });
