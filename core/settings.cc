@@ -97,6 +97,8 @@ EngineSettings ToEngineSettings(const Settings& s, uint32_t latency_ticks) {
   e.reset_mode = s.reset_mode;
   e.glitch_ticks = static_cast<uint32_t>(s.glitch_us) * kTicksPerUs;
   e.latency_ticks = latency_ticks;
+  e.tempo_deci_bpm = s.tempo_deci_bpm;
+  e.hold = s.on_stop == OnStop::kHold;
   return e;
 }
 

@@ -11,6 +11,7 @@
 #include "core/config_tap.h"
 #include "core/merger.h"
 #include "core/midi_parser.h"
+#include "core/sysex_config.h"
 #include "core/usb_midi_packet.h"
 #include "firmware/converter.h"
 #include "hal/usb.h"
@@ -28,6 +29,8 @@ inline uint32_t AtomicNow() {
 // through the fast window, which is withdrawn before the engine changes.
 extern ClockEngine engine;
 inline void WithdrawFastWindow() { shared.fast_byte = 0; }
+// What the status request answers: the engine, the tempo measured, the counters.
+sysex::Status CurrentStatus();
 
 // line.cc: the DIN line and its merged sources.
 extern Merger din_merger;
@@ -58,6 +61,7 @@ void ToHost(const MidiEvent& e, UsbMidiEncoder& encoder);
 // A byte of the engine's that has gone out on DIN, for the host.
 void EngineByteToHost(uint8_t byte);
 void PassToHost();
+uint16_t HostPacketsDropped();
 void OnUsbOut(const uint8_t* data, uint8_t size);
 void TakeMidiIn();
 bool MidiInThru();

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "tools/config_args.h"
@@ -89,6 +90,53 @@ TEST(ConfigTool, SetsAndReadsBackThroughAmidi) {
   EXPECT_EQ(out, "cv2midi firmware 0.6.0\n");
   EXPECT_EQ(RunTool("--port hw:9,0,0 --defaults --get", &out), 0);
   EXPECT_NE(out.find("ppqn 1,"), std::string::npos) << out;
+}
+
+TEST(ConfigTool, StatusIsOneReadableLine) {
+  std::remove(TestFile(".state").c_str());
+  std::string out;
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --tempo 133.3", &out), 0);
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --status", &out), 0);
+  EXPECT_EQ(out, "internal clock, running, 133.30 BPM, ppqn 1, position 4242 beats; edges 300000, "
+                 "glitches 2, catch-up bursts 3, timeouts 4, merged dropped 5, "
+                 "USB dropped 268435455\n");
+  ConfigCommand c;
+  std::string error;
+  ASSERT_TRUE(ParseConfigArgs({"--print", "--status"}, &c, &error)) << error;
+  EXPECT_EQ(Hex(c.requests[0]), "F0 7D 63 32 05 F7");
+  EXPECT_FALSE(ParseConfigArgs({"--port", "hw:1", "--watch", "--get"}, &c, &error));
+  EXPECT_EQ(error, "--watch takes no other request");
+}
+
+TEST(ConfigTool, WatchRepeatsTheStatusUntilInterrupted) {
+  std::string out;
+  // SIGINT after 2.5 s: two or three lines, then a clean exit.
+  const std::string cmd = "PATH='" + std::string(CV2MIDI_FAKE_AMIDI_DIR) + ":'\"$PATH\" " +
+                          "FAKE_AMIDI_STATE='" + TestFile(".state") + "' timeout --preserve-status -s INT 2.5 '" +
+                          CV2MIDI_CONFIG_TOOL + "' --port hw:9,0,0 --wait 0.05 --watch > '" +
+                          TestFile(".out") + "' 2>&1";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::ifstream in(TestFile(".out"));
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_EQ(line.rfind("internal clock, running, 120.00 BPM", 0), 0u) << line;
+    ++lines;
+  }
+  EXPECT_GE(lines, 2);
+  EXPECT_LE(lines, 3);
+}
+
+TEST(ConfigTool, HelpExitsZeroAndListPortsFindsTheModule) {
+  std::string out;
+  EXPECT_EQ(RunTool("--help", &out), 0);
+  EXPECT_NE(out.find("--status"), std::string::npos);
+  EXPECT_EQ(RunTool("--port hw:1 --get --help", &out), 0);
+  EXPECT_EQ(RunTool("", &out), 2);
+  EXPECT_EQ(RunTool("--list-ports", &out), 0);
+  EXPECT_EQ(out, "IO  hw:2,0,0  cv2midi MIDI 1\n");
+  EXPECT_EQ(Cv2midiPorts("Dir Device    Name\nIO  hw:0,0,0  Midi Through Port-0\n").size(), 0u);
 }
 
 TEST(ConfigTool, NoAnswerIsAnErrorNamingTheRequest) {

@@ -92,6 +92,58 @@ TEST(SysexConfig, TempoOutsideTwentyToThreeHundredIsRefused) {
   }
 }
 
+TEST(SysexConfig, StatusRepliesWithSourceTempoPositionAndCounters) {
+  Status st;
+  st.source = ClockSourceCode::kExternal;
+  st.running = true;
+  st.tempo_centi_bpm = 13330;  // 133.30 BPM
+  st.ppqn = 4;
+  st.song_position = 300;
+  st.edges = 0x0FEDCBA9;
+  st.glitches = 1;
+  st.bursts = 2;
+  st.timeouts = 3;
+  st.merged_dropped = 4;
+  st.usb_dropped = 5;
+  Settings s;
+  bool changed;
+  uint8_t reply[kMaxReply];
+  const uint8_t req[] = {0xF0, 0x7D, 0x63, 0x32, 0x05, 0xF7};
+  const size_t n = Handle(req, sizeof(req), SettingsStatus::kOk, &s, &changed, reply, &st);
+  EXPECT_FALSE(changed);
+  const std::vector<uint8_t> bytes(reply, reply + n);
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{
+                       0xF0, 0x7D, 0x63, 0x32, 0x45, 1, 1,
+                       13330 & 0x7F, (13330 >> 7) & 0x7F, 0, 4,  // tempo, ppqn
+                       300 & 0x7F, 300 >> 7, 0,                  // position
+                       0x29, 0x17, 0x37, 0x7F,                   // 0x0FEDCBA9 in 7-bit groups
+                       1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 0xF7}));
+  Reply d;
+  ASSERT_TRUE(DecodeReply(bytes.data(), bytes.size(), &d));
+  EXPECT_EQ(d.code, kStatusReply);
+  EXPECT_EQ(d.status_reply.source, ClockSourceCode::kExternal);
+  EXPECT_TRUE(d.status_reply.running);
+  EXPECT_EQ(d.status_reply.tempo_centi_bpm, 13330u);
+  EXPECT_EQ(d.status_reply.ppqn, 4);
+  EXPECT_EQ(d.status_reply.song_position, 300u);
+  EXPECT_EQ(d.status_reply.edges, 0x0FEDCBA9u);
+  EXPECT_EQ(d.status_reply.usb_dropped, 5u);
+  // Without a status to give, and with an argument, a NAK.
+  size_t m = Handle(req, sizeof(req), SettingsStatus::kOk, &s, &changed, reply);
+  ASSERT_TRUE(DecodeReply(reply, m, &d));
+  EXPECT_EQ(d.code, kNak);
+  EXPECT_EQ(d.nak_reason, kUnknownCommand);
+  const uint8_t longer[] = {0xF0, 0x7D, 0x63, 0x32, 0x05, 0x00, 0xF7};
+  m = Handle(longer, sizeof(longer), SettingsStatus::kOk, &s, &changed, reply, &st);
+  ASSERT_TRUE(DecodeReply(reply, m, &d));
+  EXPECT_EQ(d.nak_reason, kBadLength);
+  // A reply one byte short, or with source 4, is no reply.
+  EXPECT_FALSE(DecodeReply(bytes.data(), bytes.size() - 2, &d));
+  std::vector<uint8_t> bad = bytes;
+  bad[5] = 4;
+  EXPECT_FALSE(DecodeReply(bad.data(), bad.size(), &d));
+}
+
 TEST(SysexConfig, RestoreDefaultsAndIdentity) {
   Settings s;
   s.ppqn = 8;

@@ -52,6 +52,18 @@ std::string DecodedJson(const uint8_t* msg, size_t size) {
       std::snprintf(buf, sizeof(buf), "{\"kind\": \"identity\", \"version\": [%d, %d, %d]}",
                     r.version[0], r.version[1], r.version[2]);
       return buf;
+    case sysex::kStatusReply: {
+      const sysex::Status& st = r.status_reply;
+      char more[400];
+      std::snprintf(more, sizeof(more),
+                    "{\"kind\": \"status\", \"source\": %d, \"running\": %s, \"tempoCentiBpm\": %u, "
+                    "\"ppqn\": %d, \"songPosition\": %u, \"edges\": %u, \"glitches\": %u, "
+                    "\"bursts\": %u, \"timeouts\": %u, \"mergedDropped\": %u, \"usbDropped\": %u}",
+                    static_cast<int>(st.source), st.running ? "true" : "false", st.tempo_centi_bpm,
+                    st.ppqn, st.song_position, st.edges, st.glitches, st.bursts, st.timeouts,
+                    st.merged_dropped, st.usb_dropped);
+      return more;
+    }
     case sysex::kNak:
       std::snprintf(buf, sizeof(buf), "{\"kind\": \"nak\", \"command\": %d, \"reason\": %d}",
                     r.nak_command, r.nak_reason);
@@ -70,11 +82,12 @@ class Writer {
 
   // The handler's answer to `request` from a module in the given state.
   void Exchange(const std::string& name, const std::vector<uint8_t>& request,
-                SettingsStatus boot, Settings settings) {
+                SettingsStatus boot, Settings settings, const sysex::Status* status = nullptr) {
     const std::string before = SettingsJson(settings);
     uint8_t reply[sysex::kMaxReply];
     bool changed = false;
-    const size_t n = sysex::Handle(request.data(), request.size(), boot, &settings, &changed, reply);
+    const size_t n =
+        sysex::Handle(request.data(), request.size(), boot, &settings, &changed, reply, status);
     exchanges_.push_back("{\"name\": " + Quote(name) + ", \"request\": " +
                          Quote(Hex(request.data(), request.size())) + ", \"before\": " + before +
                          ", \"changed\": " + (changed ? "true" : "false") + ", \"reply\": " +
@@ -161,6 +174,7 @@ int main(int argc, char** argv) {
   w.Request("getAll", 0, 0, m, sysex::EncodeGetAll(m));
   w.Request("restoreDefaults", 0, 0, m, sysex::EncodeRestoreDefaults(m));
   w.Request("identity", 0, 0, m, sysex::EncodeIdentity(m));
+  w.Request("status", 0, 0, m, sysex::EncodeStatusRequest(m));
   const struct { int param; std::vector<int> values; } sets[] = {
       {sysex::kPpqn, {1, 2, 4, 8, 12, 24}},  {sysex::kResetMode, {0, 1}},
       {sysex::kTimeout, {2, 5, 8}},          {sysex::kClocksWhileStopped, {0, 1}},
@@ -202,6 +216,22 @@ int main(int argc, char** argv) {
   w.Exchange("set on-stop hold", Msg({0x02, 0x09, 0x01}), ok, defaults);
   w.Exchange("restore the defaults", Msg({0x03}), SettingsStatus::kCorrupt, custom);
   w.Exchange("identity", Msg({0x04}), ok, defaults);
+  sysex::Status held;
+  held.source = sysex::ClockSourceCode::kHeld;
+  held.running = true;
+  held.tempo_centi_bpm = 300000;  // 3000.00 BPM: all three 7-bit groups
+  held.ppqn = 24;
+  held.song_position = 16383 + 1;
+  held.edges = 123456789;
+  held.glitches = 1;
+  held.bursts = 127;
+  held.timeouts = 128;
+  held.merged_dropped = 0;
+  held.usb_dropped = 268435455;
+  sysex::Status none;
+  w.Exchange("status, held at 3000 BPM", Msg({0x05}), ok, defaults, &held);
+  w.Exchange("status, no clock since power-up", Msg({0x05}), ok, defaults, &none);
+  w.Exchange("NAK wrong length: status with an argument", Msg({0x05, 0x00}), ok, defaults, &none);
   w.Exchange("NAK unknown request", Msg({0x10}), ok, defaults);
   w.Exchange("NAK wrong length: get all with an argument", Msg({0x01, 0x00}), ok, defaults);
   w.Exchange("NAK wrong length: glitch with one byte", Msg({0x02, 0x07, 0x10}), ok, defaults);
@@ -226,7 +256,13 @@ int main(int argc, char** argv) {
   w.Reply("get all of firmware 0.5 (no tempo)", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07}));
   w.Reply("identity one byte short", Msg({0x44, 0x00, 0x05, 0x00, 'c', 'v', '2', 'm', 'i', 'd'}));
   w.Reply("NAK one byte long", Msg({0x7F, 0x02, 0x03, 0x00}));
-  w.Reply("unknown reply code", Msg({0x45, 0x00}));
+  w.Reply("unknown reply code", Msg({0x46, 0x00}));
+  w.Reply("status one byte short", Msg({0x45, 0x01, 0x01, 0x00, 0x4B, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                        0, 0, 0, 0, 0, 0, 0}));
+  w.Reply("status with source 4", Msg({0x45, 0x04, 0x01, 0x00, 0x4B, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                       0, 0, 0, 0, 0, 0, 0, 0}));
   w.Reply("a request, not a reply", Msg({0x01}));
   w.Reply("another maker's SysEx", {0xF0, 0x7D, 0x63, 0x33, 0x41, 0xF7});
   w.Reply("no F7", {0xF0, 0x7D, 0x63, 0x32, 0x7F, 0x01, 0x01});

@@ -12,8 +12,11 @@ namespace tools {
 
 const char kConfigUsage[] =
     "usage: cv2midi-config (--port PORT | --print) [--wait SECONDS] REQUEST...\n"
+    "       cv2midi-config --list-ports | --help\n"
     "  --get                          show every setting\n"
     "  --identity                     show the firmware version\n"
+    "  --status                       show the clock source, tempo, position and counters\n"
+    "  --watch                        show the status once a second until Ctrl-C\n"
     "  --defaults                     restore the defaults\n"
     "  --ppqn N                       input pulses per quarter note: 1 2 4 8 12 24\n"
     "  --reset-mode trigger|gate      the reset jack: a reset trigger or a run gate\n"
@@ -25,6 +28,7 @@ const char kConfigUsage[] =
     "  --tempo BPM                    the internal clock's tempo: 20.0..300.0 in steps of 0.1\n"
     "  --on-stop stop|hold            when the patched clock stops: stop, or hold its tempo\n"
     "  --port PORT                    the MIDI port, as amidi -l lists it (e.g. hw:1,0,0)\n"
+    "  --list-ports                   the MIDI ports that look like cv2midi\n"
     "  --print                        print the SysEx bytes instead of sending them\n"
     "Requests go in the order given; each reply is read back and shown.\n";
 
@@ -66,6 +70,12 @@ bool ParseConfigArgs(const std::vector<std::string>& args, ConfigCommand* out,
       out->requests.push_back(Message(m, sysex::EncodeIdentity(m)));
     } else if (a == "--defaults") {
       out->requests.push_back(Message(m, sysex::EncodeRestoreDefaults(m)));
+    } else if (a == "--status") {
+      out->requests.push_back(Message(m, sysex::EncodeStatusRequest(m)));
+    } else if (a == "--watch") {
+      out->watch = true;
+    } else if (a == "--list-ports") {
+      out->list_ports = true;
     } else if (a == "--print") {
       out->print = true;
     } else if (a == "--port") {
@@ -143,6 +153,20 @@ bool ParseConfigArgs(const std::vector<std::string>& args, ConfigCommand* out,
       return false;
     }
   }
+  if (out->list_ports) {
+    if (!out->requests.empty() || out->watch) {
+      *error = "--list-ports takes no request";
+      return false;
+    }
+    return true;
+  }
+  if (out->watch) {
+    if (!out->requests.empty()) {
+      *error = "--watch takes no other request";
+      return false;
+    }
+    out->requests.push_back(Message(m, sysex::EncodeStatusRequest(m)));
+  }
   if (out->requests.empty()) {
     *error = "nothing to ask: give a request such as --get or --ppqn 4";
     return false;
@@ -152,6 +176,22 @@ bool ParseConfigArgs(const std::vector<std::string>& args, ConfigCommand* out,
     return false;
   }
   return true;
+}
+
+std::vector<std::string> Cv2midiPorts(const std::string& amidi_list) {
+  std::vector<std::string> ports;
+  size_t start = 0;
+  while (start < amidi_list.size()) {
+    size_t end = amidi_list.find('\n', start);
+    if (end == std::string::npos) end = amidi_list.size();
+    const std::string line = amidi_list.substr(start, end - start);
+    // "IO  hw:1,0,0  cv2midi MIDI 1": the direction, the device, the name.
+    if (line.find("cv2midi") != std::string::npos && line.find("hw:") != std::string::npos) {
+      ports.push_back(line);
+    }
+    start = end + 1;
+  }
+  return ports;
 }
 
 std::string Hex(const std::vector<uint8_t>& bytes) {
@@ -191,6 +231,26 @@ std::string Describe(const std::vector<uint8_t>& reply, bool* ok) {
                     r.version[2]);
       *ok = true;
       return buf;
+    case sysex::kStatusReply: {
+      const sysex::Status& st = r.status_reply;
+      static const char* const kSources[] = {"no clock", "external clock", "internal clock",
+                                             "held clock"};
+      char tempo[32];
+      if (st.tempo_centi_bpm == 0) {
+        std::snprintf(tempo, sizeof(tempo), "no tempo measured");
+      } else {
+        std::snprintf(tempo, sizeof(tempo), "%u.%02u BPM", st.tempo_centi_bpm / 100,
+                      st.tempo_centi_bpm % 100);
+      }
+      std::snprintf(buf, sizeof(buf),
+                    "%s, %s, %s, ppqn %d, position %u beats; edges %u, glitches %u, "
+                    "catch-up bursts %u, timeouts %u, merged dropped %u, USB dropped %u",
+                    kSources[static_cast<int>(st.source)], st.running ? "running" : "stopped",
+                    tempo, st.ppqn, st.song_position, st.edges, st.glitches, st.bursts,
+                    st.timeouts, st.merged_dropped, st.usb_dropped);
+      *ok = true;
+      return buf;
+    }
     case sysex::kNak: {
       static const char* const kReasons[] = {"?", "unknown request", "wrong length",
                                              "value out of range", "unknown setting"};

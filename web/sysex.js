@@ -4,8 +4,8 @@
 
 export const HEADER = [0xf0, 0x7d, 0x63, 0x32];
 
-export const Command = { GET_ALL: 0x01, SET: 0x02, RESTORE_DEFAULTS: 0x03, IDENTITY: 0x04 };
-export const ReplyCode = { ALL: 0x41, IDENTITY: 0x44, NAK: 0x7f };
+export const Command = { GET_ALL: 0x01, SET: 0x02, RESTORE_DEFAULTS: 0x03, IDENTITY: 0x04, STATUS: 0x05 };
+export const ReplyCode = { ALL: 0x41, IDENTITY: 0x44, STATUS: 0x45, NAK: 0x7f };
 export const Param = {
   PPQN: 1,
   RESET_MODE: 2,
@@ -37,6 +37,7 @@ export const COMMAND_WORDS = {
   [Command.SET]: 'change a setting',
   [Command.RESTORE_DEFAULTS]: 'restore the defaults',
   [Command.IDENTITY]: 'identity',
+  [Command.STATUS]: 'status',
 };
 
 export const DEFAULTS = Object.freeze({
@@ -104,6 +105,7 @@ function message(body) {
 export function encodeGetAll() { return message([Command.GET_ALL]); }
 export function encodeRestoreDefaults() { return message([Command.RESTORE_DEFAULTS]); }
 export function encodeIdentity() { return message([Command.IDENTITY]); }
+export function encodeStatus() { return message([Command.STATUS]); }
 
 export function encodeSet(param, value) {
   const body = [Command.SET, param, value & 0x7f];
@@ -146,6 +148,25 @@ export function decodeReply(msg) {
     case ReplyCode.IDENTITY:
       if (msg.length !== 16) return null;
       return { kind: 'identity', version: [msg[5], msg[6], msg[7]] };
+    case ReplyCode.STATUS: {
+      if (msg.length !== 39 || msg[5] > 3 || msg[6] > 1) return null;
+      const seven = (at, groups) => {
+        let v = 0;
+        for (let i = groups - 1; i >= 0; --i) v = v * 128 + msg[at + i];
+        return v;
+      };
+      const counters = ['edges', 'glitches', 'bursts', 'timeouts', 'mergedDropped', 'usbDropped'];
+      const status = {
+        kind: 'status',
+        source: msg[5],
+        running: msg[6] !== 0,
+        tempoCentiBpm: seven(7, 3),
+        ppqn: msg[10],
+        songPosition: seven(11, 3),
+      };
+      counters.forEach((name, i) => { status[name] = seven(14 + 4 * i, 4); });
+      return status;
+    }
     case ReplyCode.NAK:
       if (msg.length !== 8) return null;
       return { kind: 'nak', command: msg[5], reason: msg[6] };
