@@ -116,7 +116,11 @@ __attribute__((noinline)) void Housekeeping() {
 // Position it waits for has gone out).
 void StartInternalClock() {
   WithdrawFastWindow();
-  engine.StartInternal(AtomicNow() + kInternalStartLead);
+  // After what is on the line already (a Song Position it waited for may still be going out).
+  const uint32_t now = AtomicNow();
+  uint32_t line_free;
+  ATOMIC_BLOCK(ATOMIC_FORCEON) { line_free = wire.FreeAt(now); }
+  engine.StartInternal(Later(now + kInternalStartLead, line_free + kInternalStartLead / 2));
   ServiceLine();
 }
 

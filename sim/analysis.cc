@@ -483,7 +483,10 @@ Analysis Analyze(const RunResult& run) {
     const uint64_t next = i + 1 < edges.size() ? edges[i + 1] : run.cycles;
     const uint64_t due = edges[i] + multiple * interval;
     const uint64_t limit = due + kCyclesPerMs;
-    if (next <= limit || !RunningAt(transport, due)) continue;
+    // With on-stop hold a timeout sends no Stop: the held clock goes on (checked above).
+    if (next <= limit || !RunningAt(transport, due) || in_force[i].on_stop == OnStop::kHold) {
+      continue;
+    }
     StopFigures s{edges[i], 0, 0, limit, false};
     for (const Transport& x : transport) {
       if (x.byte == midi::kStop && x.at > edges[i] && x.at <= next) {
