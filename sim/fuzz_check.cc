@@ -568,12 +568,14 @@ class Checker {
   // round(k * interval / N) from k = N, those already due back to back. Either ends at a
   // Stop, or at an edge, which takes over with no Start. Their clocks belong to no edge:
   // they are judged here and taken out of clocks_.
+  // Whether the clock is present at t: the last edge before it has not timed out.
   bool ClockPresentAt(uint64_t t) const {
+    const EdgeModel* last = nullptr;
     for (const EdgeModel& e : edges_) {
       if (e.at > t) break;
-      if (t <= e.deadline) return true;
+      last = &e;
     }
-    return false;
+    return last != nullptr && t <= last->deadline;
   }
 
   // Walks the clocks after `after` against origin + round(k * num / den) from clock
@@ -648,7 +650,11 @@ class Checker {
         const uint64_t ev = p.is_long ? p.down + kLongPress : p.up;
         asked |= x.cycle >= ev && x.cycle <= ev + 60 * kMs && !ClockPresentAt(ev);
       }
-      for (uint64_t r : reset_rises_) {
+      std::vector<uint64_t> rises = reset_rises_;
+      for (const auto& g : gate_changes_) {
+        if (g.second) rises.push_back(g.first);  // a gate's rise is a reset in trigger mode
+      }
+      for (uint64_t r : rises) {
         asked |= x.cycle >= r && x.cycle <= r + 30 * kMs && !ClockPresentAt(r) &&
                  StoredAt(r).reset_mode == ResetMode::kTrigger;
       }

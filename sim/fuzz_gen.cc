@@ -94,7 +94,7 @@ std::vector<int> SettingsRequest(Picker* p) {
     case 4: m.push_back(p->Int(0x05, 0x10)); break;  // unknown
     default: {
       m.push_back(0x02);
-      const int param = p->Int(1, 10);
+      const int param = p->Int(1, 8);
       m.push_back(param);
       const bool valid = p->Chance(85);
       switch (param) {
@@ -111,14 +111,17 @@ std::vector<int> SettingsRequest(Picker* p) {
           m.push_back((us >> 7) & 0x7F);
           break;
         }
-        case 8: {
-          const int deci = valid ? p->Int(200, 3000) : p->Int(3001, 9000);
-          m.push_back(deci & 0x7F);
-          m.push_back((deci >> 7) & 0x7F);
+        // The tempo, with the draws param 8 had before it existed, so that every seed
+        // plays the scenario it played then: one of two tempi, or one byte (a NAK).
+        case 8:
+          if (valid) {
+            const int deci = p->Int(0, 1) != 0 ? 875 : 1333;
+            m.push_back(deci & 0x7F);
+            m.push_back((deci >> 7) & 0x7F);
+          } else {
+            m.push_back(2);
+          }
           break;
-        }
-        // On-stop: stop only, or a value out of range.
-        case 9: m.push_back(valid ? 0 : 2); break;
         default: m.push_back(valid ? p->Int(0, 1) : 2); break;
       }
     }
