@@ -111,17 +111,9 @@ std::vector<int> SettingsRequest(Picker* p) {
           m.push_back((us >> 7) & 0x7F);
           break;
         }
-        // The tempo, with the draws param 8 had before it existed, so that every seed
-        // plays the scenario it played then: one of two tempi, or one byte (a NAK).
-        case 8:
-          if (valid) {
-            const int deci = p->Int(0, 1) != 0 ? 875 : 1333;
-            m.push_back(deci & 0x7F);
-            m.push_back((deci >> 7) & 0x7F);
-          } else {
-            m.push_back(2);
-          }
-          break;
+        // Param 8 (the tempo, two bytes) keeps the one-byte form it had before the
+        // setting existed: a NAK. So every seed plays the scenario it played then; the
+        // shipped internal-*.txt scenarios set the tempo.
         default: m.push_back(valid ? p->Int(0, 1) : 2); break;
       }
     }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/midi.h"
+#include "core/sysex_config.h"
 #include "sim/analysis.h"
 #include "sim/fuzz_check.h"
 #include "sim/run.h"
@@ -192,6 +193,73 @@ TEST(SimInternal, OneHourAt133Point3BpmEndsOnItsIdealCycle) {
               clocks.size(), static_cast<unsigned long long>(k),
               (clocks.back() - kScenarioStart) / 16e6,
               static_cast<long long>(clocks.back()) - static_cast<long long>(Ideal(downbeat, k, 1333)));
+}
+
+// The status replies on DIN out (real-time bytes taken out), decoded.
+std::vector<sysex::Status> Statuses(const RunResult& run) {
+  std::vector<sysex::Status> out;
+  std::vector<uint8_t> m;
+  for (const TxByte& b : run.tx) {
+    if (b.byte >= 0xF8) continue;
+    if (b.byte == 0xF0) m.clear();
+    m.push_back(b.byte);
+    sysex::Reply r;
+    if (b.byte == 0xF7 && sysex::DecodeReply(m.data(), m.size(), &r) &&
+        r.code == sysex::kStatusReply) {
+      out.push_back(r.status_reply);
+    }
+  }
+  return out;
+}
+
+TEST(SimStatus, TheTempoIsWithinFiveHundredthsFromTwentyToThreeThousandBpm) {
+  struct Case {
+    double bpm;
+    int ppqn;
+    int beats;
+  } cases[] = {{20, 1, 3}, {133.3, 4, 6}, {299.9, 24, 6}, {3000, 1, 40}, {3000, 24, 40}};
+  for (const Case& c : cases) {
+    char text[256];
+    std::snprintf(text, sizeof(text),
+                  "ppqn %d\nwidth 0.2ms\ntempo %.1f for %d beats\nmidi F0 7D 63 32 05 F7\n"
+                  "tempo %.1f for %d beats\nsilence 1s\n",
+                  c.ppqn, c.bpm, c.beats, c.bpm, c.beats);
+    const Played p = PlayText(text);
+    const std::vector<sysex::Status> st = Statuses(p.run);
+    ASSERT_EQ(st.size(), 1u) << text;
+    EXPECT_EQ(st[0].source, sysex::ClockSourceCode::kExternal) << text;
+    EXPECT_TRUE(st[0].running);
+    EXPECT_EQ(st[0].ppqn, c.ppqn);
+    EXPECT_NEAR(st[0].tempo_centi_bpm / 100.0, c.bpm, 0.05) << text;
+    EXPECT_GE(st[0].edges, static_cast<uint32_t>(c.beats * c.ppqn));
+    std::printf("[ figures  ] status at %.1f BPM, %d PPQN: %.2f BPM\n", c.bpm, c.ppqn,
+                st[0].tempo_centi_bpm / 100.0);
+  }
+}
+
+TEST(SimStatus, TheInternalAndTheHeldClockAreNamed) {
+  const Played internal = PlayText(
+      "setting tempo 128.5\nbutton at 100ms\nsilence 2s\nmidi F0 7D 63 32 05 F7 at 1.5s\n"
+      "button at 1.8s\nmidi F0 7D 63 32 05 F7 at 2.5s\nsilence 1s\n");
+  std::vector<sysex::Status> st = Statuses(internal.run);
+  ASSERT_EQ(st.size(), 2u);
+  EXPECT_EQ(st[0].source, sysex::ClockSourceCode::kInternal);
+  EXPECT_TRUE(st[0].running);
+  EXPECT_EQ(st[0].tempo_centi_bpm, 12850u);
+  // 1.3 s at 128.5 BPM is 66.8 clocks: the position in MIDI beats of 6.
+  EXPECT_GE(st[0].song_position, 10u);
+  EXPECT_LE(st[0].song_position, 12u);
+  EXPECT_EQ(st[1].source, sysex::ClockSourceCode::kNone);
+  EXPECT_FALSE(st[1].running);
+  const Played held = PlayText(
+      "setting on-stop hold\ntempo 100 for 4 beats\nsilence 3s\nmidi F0 7D 63 32 05 F7 at 5s\n");
+  st = Statuses(held.run);
+  ASSERT_EQ(st.size(), 1u);
+  EXPECT_EQ(st[0].source, sysex::ClockSourceCode::kHeld);
+  EXPECT_TRUE(st[0].running);
+  EXPECT_NEAR(st[0].tempo_centi_bpm / 100.0, 100.0, 0.05);
+  EXPECT_EQ(st[0].timeouts, 1u);
+  EXPECT_EQ(st[0].edges, 4u);
 }
 
 }  // namespace
