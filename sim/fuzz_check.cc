@@ -636,12 +636,12 @@ class Checker {
       internal_cycles_.push_back(at);
       if (catching_up && at > ideal + kTimingBar) {
         if (prev != 0 && at - prev > kCheckedFrameCycles + kLineRateSlack) {
-          Add("clock-timing", at, "a held clock owed at " + At(ideal) + " is not back to back");
+          Add("internal-timing", at, "a held clock owed at " + At(ideal) + " is not back to back");
         }
       } else {
         catching_up = false;
         if (diff > kTimingBar) {
-          Add("clock-timing", at, "internal clock " + std::to_string(k) + " off its ideal " +
+          Add("internal-timing", at, "internal clock " + std::to_string(k) + " off its ideal " +
                                       At(ideal) + " by " + Us(diff));
           return;
         }
