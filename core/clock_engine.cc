@@ -10,15 +10,6 @@ namespace {
 // fast 24 PPQN clocks would read as glitches.
 constexpr uint32_t kFastestBeatTicks = 60UL * kTicksPerSecond / 3000;
 
-uint32_t SaturatingTimes(uint32_t value, uint8_t times, uint32_t limit) {
-  uint32_t sum = 0;
-  for (uint8_t i = 0; i < times; ++i) {
-    if (value > limit - sum) return limit;
-    sum += value;
-  }
-  return sum;
-}
-
 bool ValidPpqn(uint8_t ppqn) {
   return ppqn == 1 || ppqn == 2 || ppqn == 4 || ppqn == 8 || ppqn == 12 || ppqn == 24;
 }
@@ -28,6 +19,38 @@ bool ValidPpqn(uint8_t ppqn) {
 void ClockEngine::Init(const EngineSettings& settings) {
   *this = ClockEngine();
   settings_ = settings;
+  Derive();
+  divisor_ = default_interval_;
+  if (settings_.auto_start && settings_.reset_mode == ResetMode::kTrigger) arm_ = Arm::kStart;
+  Refresh();
+}
+
+void ClockEngine::Configure(const EngineSettings& settings) {
+  const uint8_t old_ppqn = settings_.ppqn;
+  settings_ = settings;
+  Derive();
+  // The same tempo at the new resolution: an interval of 1/old of a beat becomes 1/new.
+  if (last_interval_ != 0 && old_ppqn != settings_.ppqn) {
+    const uint8_t to = settings_.ppqn;
+    const uint32_t whole = last_interval_ / to;  // (whole * to + part) * old / to, in 32 bits
+    const uint32_t part = last_interval_ % to;
+    last_interval_ = whole > kMaxInterval / old_ppqn ? kMaxInterval
+                                                     : whole * old_ppqn + part * old_ppqn / to;
+    if (last_interval_ > kMaxInterval) last_interval_ = kMaxInterval;
+  }
+  if (old_ppqn != settings_.ppqn) pulse_in_beat_ = 0;
+  divisor_ = last_interval_ != 0 ? last_interval_ : default_interval_;
+  // A long press's Continue waits for its edge whatever the settings; a Start is armed
+  // again as the new settings say.
+  if (arm_ != Arm::kContinue) {
+    const bool auto_start = settings_.auto_start && settings_.reset_mode == ResetMode::kTrigger;
+    arm_ = auto_start ? Arm::kStart : Arm::kNone;
+  }
+  if (!settings_.clocks_while_stopped && !running_) sub_.Cancel();
+  Refresh();
+}
+
+void ClockEngine::Derive() {
   if (!ValidPpqn(settings_.ppqn)) settings_.ppqn = 1;
   if (settings_.timeout_multiple < 2) settings_.timeout_multiple = 2;
   if (settings_.timeout_multiple > 8) settings_.timeout_multiple = 8;
@@ -38,16 +61,13 @@ void ClockEngine::Init(const EngineSettings& settings) {
   const uint32_t half_fastest = kFastestBeatTicks / settings_.ppqn / 2;
   glitch_ticks_ = settings_.glitch_ticks < half_fastest ? settings_.glitch_ticks : half_fastest;
   default_interval_ = kTicksPerSecond / 2 / settings_.ppqn;  // 120 BPM
-  divisor_ = default_interval_;
-  if (settings_.auto_start && settings_.reset_mode == ResetMode::kTrigger) arm_ = Arm::kStart;
-  Refresh();
 }
 
 ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
   FastEdge f{0, 0, edge_byte_};
   const uint32_t l = settings_.latency_ticks;
   f.from = line_free - l;
-  if (clock_present_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
+  if (clock_present_ && !silence_long_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
   const Source next = next_source_;
   if (next == Source::kBurst) {
     f.byte = 0;
@@ -63,7 +83,8 @@ ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
 
 bool ClockEngine::OnEdge(uint32_t t) {
   const uint32_t since = t - last_edge_;
-  if (clock_present_ && since < glitch_ticks_) {
+  // After a minute of silence `since` may have wrapped: no glitch can be that far out.
+  if (clock_present_ && !silence_long_ && since < glitch_ticks_) {
     ++stats_.glitches;
     return false;
   }
@@ -123,8 +144,18 @@ bool ClockEngine::OnEdge(uint32_t t) {
   // its tempo, jitter and all, is a slow-down, not a stop.
   const uint32_t basis = restart && silence > divisor_ ? silence : divisor_;
   const uint32_t grace = basis >> 3 < kMaxGraceTicks ? basis >> 3 : kMaxGraceTicks;
-  timeout_at_ = t + SaturatingTimes(basis, settings_.timeout_multiple, kMaxTimeout - grace) + grace;
-  timeout_armed_ = true;
+  far_intervals_ = 0;
+  if (basis <= kNearTimeout / 8) {
+    timeout_at_ = t + basis * settings_.timeout_multiple + grace;
+    timeout_armed_ = true;
+  } else {
+    // Slower than 7 BPM at 1 PPQN: Poll counts the intervals (and the grace is whole).
+    timeout_armed_ = false;
+    far_intervals_ = settings_.timeout_multiple;
+    far_near_ = static_cast<uint8_t>(kNearTimeout / basis);
+    far_base_ = t;
+    far_basis_ = basis;
+  }
 
   last_edge_ = t;
   has_edge_ = true;
@@ -188,11 +219,21 @@ void ClockEngine::OnResetJack(bool high) {
   Refresh();
 }
 
-void ClockEngine::Poll(uint32_t now) {
-  if (has_edge_ && !clock_present_ && !silence_long_ &&
-      now - last_edge_ > kMaxInterval) {
-    silence_long_ = true;
+bool ClockEngine::Poll(uint32_t now) {
+  // Past a minute the time since the last edge is only "long": stamps that old can wrap.
+  if (has_edge_ && !silence_long_ && now - last_edge_ > kMaxInterval) silence_long_ = true;
+  if (far_intervals_ == 0) return false;
+  // Poll runs every few ms, an interval here is over 8 s: one step a call keeps up.
+  if (now - far_base_ >= far_basis_) {
+    far_base_ += far_basis_;
+    --far_intervals_;
   }
+  if (far_intervals_ > far_near_) return false;
+  timeout_at_ = far_base_ + far_intervals_ * far_basis_ + kMaxGraceTicks;
+  timeout_armed_ = true;
+  far_intervals_ = 0;
+  Refresh();
+  return true;
 }
 
 ClockEngine::Source ClockEngine::Select(uint32_t* due, uint8_t* byte, bool* sends) const {
@@ -262,7 +303,7 @@ bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
   const Source next = next_source_;
   if (next == Source::kBurst) return false;
   if (next != Source::kNone && next_sends_ && Before(next_due_, end)) return false;
-  if (clock_present_) {
+  if (clock_present_ && !silence_long_) {
     // The next edge is expected one interval after the last, give or take its jitter.
     uint32_t guard = divisor_ >> 4;
     if (guard > 2 * kTicksPerMs) guard = 2 * kTicksPerMs;
@@ -283,7 +324,7 @@ bool ClockEngine::Led(uint32_t now) const {
   if (internal_.running()) return wire_running_ && position_ != 0 && beat_clock_ >= midi::kClocksPerQuarter / 4;
   if (!clock_present_) return false;
   if (wire_running_) return position_ != 0 && beat_clock_ < midi::kClocksPerQuarter / 4;
-  return TicksUntil(last_beat_edge_, now) < static_cast<int32_t>(kBlinkTicks);
+  return !silence_long_ && now - last_beat_edge_ < kBlinkTicks;
 }
 
 void ClockEngine::Stop() {

@@ -43,8 +43,10 @@ class ClockEngine {
  public:
   // Slowest interval accepted: one pulse a minute (1 BPM at 1 PPQN).
   static constexpr uint32_t kMaxInterval = 60UL * kTicksPerSecond;
-  // A Stop never lies further out than this, so every stamp difference fits in 31 bits.
-  static constexpr uint32_t kMaxTimeout = 0x7FFFFFFFUL;
+  // A timeout can lie 8 intervals of up to a minute out, past what 32-bit stamps can tell
+  // apart (2^31 ticks, 134 s). When its interval is longer than an eighth of this, Poll
+  // counts its intervals down until the rest is this near; then it is armed at its tick.
+  static constexpr uint32_t kNearTimeout = 1UL << 30;
   // The timeout's grace past its multiple of the interval.
   static constexpr uint32_t kMaxGraceTicks = kTicksPerMs / 2;
   // How long the LED blinks on a beat while stopped.
@@ -52,6 +54,10 @@ class ClockEngine {
 
   // Power-up: stopped, position 0, silent until the first edge.
   void Init(const EngineSettings& settings);
+  // New settings while the clock is absent (the firmware applies them only then). The
+  // engine keeps what it measured and where the song is: the last interval (converted to
+  // the new PPQN), the song position and a long press's pending Continue, the counters.
+  void Configure(const EngineSettings& settings);
 
   // --- Inputs. The firmware calls these with interrupts off. ---
 
@@ -72,8 +78,9 @@ class ClockEngine {
   void OnButton(ButtonEvent event);
   // Trigger mode: call with true on each reset edge. Run-gate mode: the gate's new level.
   void OnResetJack(bool high);
-  // Housekeeping; call at least once a second.
-  void Poll(uint32_t now);
+  // Housekeeping; call at least once a second. Returns true when it changed what is due
+  // (a far timeout came near and is now armed): the caller books again.
+  bool Poll(uint32_t now);
 
   // --- Outputs. ---
 
@@ -128,6 +135,8 @@ class ClockEngine {
   // Recomputes the cached next critical item and the next edge's first byte; every method
   // that changes the schedule ends with it.
   void Refresh();
+  // The settings-derived constants (clocks a pulse, glitch window, default interval).
+  void Derive();
   void Stop();
   void PushSoon(uint8_t byte);
   void OnWire(uint8_t byte);
@@ -163,6 +172,11 @@ class ClockEngine {
   Subdivider sub_;
   bool timeout_armed_ = false;
   uint32_t timeout_at_ = 0;
+  // A far timeout: far_intervals_ intervals of far_basis_ from far_base_, plus the grace.
+  uint8_t far_intervals_ = 0;  // 0: none
+  uint8_t far_near_ = 0;       // this many intervals or fewer are near enough to arm
+  uint32_t far_base_ = 0;
+  uint32_t far_basis_ = 0;
   ByteRuns soon_;
   uint8_t edge_byte_ = 0;
   Source next_source_ = Source::kNone;

@@ -36,6 +36,7 @@ Button button;
 TempoMeter tempo_meter;
 ButtonEvent pending_event = ButtonEvent::kNone;
 uint8_t ticks_since_poll;
+uint8_t polls_since_service;  // the line is looked at at least every 256 polls (about 1 s)
 bool setup_requested;  // the button was held at power-up
 SetupMode setup;
 
@@ -99,7 +100,10 @@ __attribute__((noinline)) void Housekeeping() {
     return;
   }
   ticks_since_poll = 0;
-  engine.Poll(now);
+  // A far timeout that came near books now. And an idle line is looked at once a second,
+  // so that no stamp it keeps (where the line frees, the fast window) ages past 2^31 ticks
+  // (bug 3: after 134 s of silence every booking landed in the past's future).
+  if (engine.Poll(now) || ++polls_since_service == 0) ServiceLine();
   if (SettingsWaiting() && !engine.clock_present() && !engine.internal_running()) ApplySettings();
   if (EepromDirty() && engine.Quiet(now, kQuietTicks)) WriteEepromStep();
   if (UsbSerialUnwritten() && engine.Quiet(now, kQuietTicks)) WriteUsbSerialStep();

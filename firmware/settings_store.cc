@@ -53,7 +53,7 @@ void SaveSetupPpqn(uint8_t ppqn) {
 
 void ApplySettings() {
   WithdrawFastWindow();
-  engine.Init(CurrentEngineSettings());
+  engine.Configure(CurrentEngineSettings());  // keeps the tempo and the position (bug 4)
   thru = settings.thru;
   if (settings.reset_mode == ResetMode::kRunGate) shared.reset_changed = 1;
   settings_waiting = false;

@@ -19,6 +19,12 @@ namespace {
 constexpr uint64_t kByte = 5120;            // 320 us on the wire
 constexpr uint64_t kSteadyTolerance = 8;    // intervals equal within half a microsecond
 constexpr double kNsPerCycle = 62.5;
+// The slowest interval the firmware measures (1 BPM at 1 PPQN, DESIGN.md item 12): a longer
+// one that does not stop the clock is divided, and timed out, as this long.
+constexpr uint64_t kSlowestInterval = 60 * 16000000ull;
+
+// The interval from edge a to edge b as the firmware measures it.
+uint64_t Measured(uint64_t a, uint64_t b) { return std::min(b - a, kSlowestInterval); }
 
 std::string Format(const char* fmt, double a, double b = 0, double c = 0) {
   char buf[160];
@@ -102,7 +108,7 @@ std::vector<Settings> SettingsAtEdges(const Scenario& sc, const std::vector<uint
     const bool restart = i == 0 || edges[i] > deadline;
     if (restart) take_until(edges[i]);
     at_edge[i] = current;
-    const uint64_t silence = i == 0 ? 0 : edges[i] - edges[i - 1];
+    const uint64_t silence = i == 0 ? 0 : Measured(edges[i - 1], edges[i]);
     uint64_t basis;
     if (restart) {
       basis = std::max(last_interval != 0 ? last_interval : 8000000 / current.ppqn, silence);
@@ -177,18 +183,18 @@ Analysis Analyze(const RunResult& run) {
       restart[i] = i == 0 || edges[i] > deadline;
       uint64_t basis;
       if (restart[i]) {
-        const uint64_t silence = i == 0 ? 0 : edges[i] - edges[i - 1];
+        const uint64_t silence = i == 0 ? 0 : Measured(edges[i - 1], edges[i]);
         uint64_t divisor = 8000000 / in_force[i].ppqn;
         for (size_t k = i; k >= 2; --k) {
           if (!restart[k - 1]) {
-            divisor = edges[k - 1] - edges[k - 2];
+            divisor = Measured(edges[k - 2], edges[k - 1]);
             break;
           }
         }
         basis = std::max(divisor, silence);
         divisors[i] = divisor;
       } else {
-        basis = edges[i] - edges[i - 1];
+        basis = Measured(edges[i - 1], edges[i]);
       }
       deadline = edges[i] + in_force[i].timeout_multiple * basis + std::min(basis / 8, grace_max);
       deadlines[i] = deadline;
@@ -408,7 +414,7 @@ Analysis Analyze(const RunResult& run) {
     uint64_t divided = 8000000 / in_force[last].ppqn;
     for (size_t k = last; k >= 1; --k) {
       if (!restart[k]) {
-        divided = edges[k] - edges[k - 1];
+        divided = Measured(edges[k - 1], edges[k]);
         break;
       }
     }
@@ -436,7 +442,7 @@ Analysis Analyze(const RunResult& run) {
   };
   for (size_t i = 1; i < edges.size(); ++i) {
     if (restart[i] || edge_clocks[i].empty()) continue;
-    const uint64_t divided = edges[i] - edges[i - 1];
+    const uint64_t divided = Measured(edges[i - 1], edges[i]);
     const uint64_t end = i + 1 < edges.size() ? edges[i + 1] + latency : UINT64_MAX;
     for (size_t j = 0; j < edge_clocks[i].size(); ++j) {
       const uint64_t c = edge_clocks[i][j];
@@ -479,7 +485,7 @@ Analysis Analyze(const RunResult& run) {
   // Timeouts: every silence past the multiple while running must end in a Stop on time.
   for (size_t i = 1; i < edges.size(); ++i) {
     const uint64_t multiple = in_force[i].timeout_multiple;
-    const uint64_t interval = edges[i] - edges[i - 1];
+    const uint64_t interval = Measured(edges[i - 1], edges[i]);
     const uint64_t next = i + 1 < edges.size() ? edges[i + 1] : run.cycles;
     const uint64_t due = edges[i] + multiple * interval;
     const uint64_t limit = due + kCyclesPerMs;

@@ -17,16 +17,15 @@ const PendingKind kPendingKinds[] = {
     {"edge-wait", "bug 13: an edge's owed clock goes a main-loop pass after the line frees"},
     {"line-overlap", "bugs 2 and 14: a late clock, or a Stop booked on the alarm's F8, "
                      "overlaps the next byte"},
-    {"stop-cause", "bugs 5 and 15: the timeout saturates at 2^31 ticks; a Stop armed for "
-                   "an edge that came just before its timeout"},
+    {"stop-cause", "bug 15: a Stop armed for an edge that came just before its timeout"},
     {"stop-timeout", "bug 14: the alarm's F8 booked as the timeout"},
     {"clock-lost", "bugs 1 and 15: a reset right after an edge; an edge just before its "
                    "timeout loses its clock to the Stop"},
     {"clock-early", "bug 1: a reset 1-20 us after an edge invents a clock"},
     {"clock-invented", "bug 1: the same clock, counted at the end of the run"},
     {"clock-while-stopped", "bug 15: the wire stays stopped while the clock runs on"},
-    {"merged-in-edge-window", "bugs 4 and 13: after a settings change the firmware forgets "
-                              "the tempo and guards the wrong window (regress-18)"},
+    {"merged-in-edge-window", "bug 13: a merged byte in the window of an edge that waits "
+                              "for the line (regress-18)"},
     {"start-while-running", "bug 1: the Stop a reset right after an edge owes is lost"},
     {"start-downbeat", "bugs 1 and 9: a gate that falls just after an edge leaves its Start "
                        "without a downbeat (regress-19); a settings request before a Start "
@@ -36,8 +35,6 @@ const PendingKind kPendingKinds[] = {
                  "host never gets one of them"},
     {"din-stream", "bugs 6, 11 and 16: Song Position inside a running-status note, an "
                    "unterminated SysEx held open, Song Position losing its zero byte"},
-    {"song-position", "bugs 4 and 16: a settings change forgets the position; a zero data "
-                      "byte lost"},
     {"running-status", "bug 17: DIN's running status not restored after a host message"},
     {"usb-out-dropped", "bug 10: USB OUT drops messages instead of NAKing"},
     {"reply-truncated", "bug 7: settings replies cut short under load"},

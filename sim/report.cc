@@ -132,7 +132,9 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   out << "  division error (each clock against the interval it divides, steady or not): max "
       << Fixed(a.division_error_max_ns, 1) << " ns over " << a.divided_clocks << " clocks\n";
   out << "  the pin: " << run.midi_out.size() << " level changes, " << run.tx.size()
-      << " frames, " << run.wire_faults.size() << " faults; compares simavr skipped after a"
+      << " frames, " << run.wire_faults.size() << " faults"
+      << (run.wire_cut_at_end ? ", 1 frame cut by the end of the run (not read)" : "")
+      << "; compares simavr skipped after a"
       << " Timer1 wrap, made by the harness: " << run.simavr_compare_fixes << "\n";
 
   out << "\nFirmware\n";

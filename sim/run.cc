@@ -157,10 +157,11 @@ bool RunScenario(const Scenario& scenario, const RunOptions& options, RunResult*
   teensy.RunUntil(scenario.end);
   // What the MIDI OUT pin carried, read as a receiver would.
   result->midi_out = teensy.midi_out();
-  WireDecode wire = DecodeWire(result->midi_out);
+  WireDecode wire = DecodeWire(result->midi_out, teensy.cycle());
   for (const TxByte& b : wire.bytes) teensy.NoteByteOut(b.cycle, b.byte);
   result->tx = teensy.tx();
   result->wire_faults = std::move(wire.faults);
+  result->wire_cut_at_end = wire.cut_at_end;
   result->uart_writes = teensy.uart_writes();
   result->simavr_compare_fixes = teensy.simavr_compare_fixes();
   result->led = teensy.led();

@@ -26,6 +26,7 @@ struct RunResult {
   std::vector<TxByte> tx;               // the bytes the MIDI OUT pin carried, as decoded
   std::vector<PinChange> midi_out;      // that pin's level changes, exact cycles
   std::vector<WireFault> wire_faults;   // framing errors, changes off the bit grid
+  int wire_cut_at_end = 0;              // a last frame the end of the run cut short
   size_t uart_writes = 0;               // bytes written to UDR1 (must be none)
   size_t simavr_compare_fixes = 0;      // compares simavr skipped, made by the harness
   std::vector<PinChange> led;

@@ -306,8 +306,10 @@ class Parser {
   void Finish() {
     uint64_t last = cursor_;
     for (const Action& a : s_->actions) {
-      // MIDI in: room for the merge FIFO (128 bytes, 41 ms) to drain before the end.
-      const uint64_t drain = a.bytes.empty() || a.kind != ActionKind::kMidiIn ? 0 : 100 * 16000;
+      // MIDI in and the host's bytes: room for the merge FIFO (128 bytes, 41 ms) or the USB
+      // OUT buffer to drain onto the wire before the end.
+      const bool queued = a.kind == ActionKind::kMidiIn || a.kind == ActionKind::kUsbOut;
+      const uint64_t drain = a.bytes.empty() || !queued ? 0 : 100 * 16000;
       last = std::max(last, a.at + a.length + a.bytes.size() * a.spacing + drain);
     }
     for (const Pulse& p : s_->pulses) last = std::max(last, p.at + p.width);

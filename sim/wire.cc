@@ -17,7 +17,7 @@ std::string Describe(const char* what, uint64_t cycle, uint64_t start) {
 
 }  // namespace
 
-WireDecode DecodeWire(const std::vector<PinChange>& changes) {
+WireDecode DecodeWire(const std::vector<PinChange>& changes, uint64_t end) {
   WireDecode out;
   bool level = true;
   size_t i = 0;
@@ -40,6 +40,10 @@ WireDecode DecodeWire(const std::vector<PinChange>& changes) {
     const uint64_t start = c.cycle;
     level = false;
     ++i;
+    if (end - start < kFrameCycles) {  // start <= end: the recording stopped inside it
+      ++out.cut_at_end;
+      break;
+    }
     uint16_t levels = 0;  // bit k: the level during bit k
     int bit = 0;
     bool frame_ok = true;

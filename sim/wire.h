@@ -25,10 +25,14 @@ struct WireFault {
 struct WireDecode {
   std::vector<TxByte> bytes;  // cycle: the falling edge of the start bit
   std::vector<WireFault> faults;
+  int cut_at_end = 0;  // a frame the end of the run cut short: neither a byte nor a fault
 };
 
-// `changes` are the pin's level changes in time order, starting from idle high.
-WireDecode DecodeWire(const std::vector<PinChange>& changes);
+// `changes` are the pin's level changes in time order, starting from idle high. `end` is the
+// cycle the recording stopped at: a frame that would finish after it was cut by the end of
+// the run, not by the firmware, and is not read as a byte (its missing bits would read as
+// the idle level and make one up).
+WireDecode DecodeWire(const std::vector<PinChange>& changes, uint64_t end = UINT64_MAX);
 
 }  // namespace sim
 }  // namespace cv2midi

@@ -218,6 +218,94 @@ TEST(ClockEngine, RestartAfterStopStartsAgainAndASlowerClockLocksAtItsSecondEdge
   EXPECT_EQ(clocks, 72u);
 }
 
+// Issue 11 bug 5: at 1 BPM a timeout of 3 or 8 intervals lies 180 or 480 s out, past what
+// 32-bit stamps tell apart (134 s) and, at 8, past their wrap (268 s). The Stop still comes
+// on its tick; a gap of 2.5 intervals is no stop at all.
+TEST(ClockEngine, TimeoutsPastTwoToTheThirtyOneTicksComeOnTheirTick) {
+  for (uint8_t multiple : {3, 8}) {
+    EngineSettings settings;
+    settings.timeout_multiple = multiple;
+    EngineRig rig(settings, 0xF0000000ull);  // and the wrap falls inside the silence
+    const uint64_t interval = PulseTicks(1, 1);
+    PlaySteady(rig, 0xF0000000ull + 1000, interval, 3);
+    const uint64_t last = rig.edges.back();
+    rig.RunUntil(last + multiple * interval - 16000);
+    EXPECT_EQ(rig.Count(midi::kStop), 1u) << "the first interval's, at 120 BPM, only";
+    rig.RunUntil(last + multiple * interval + 16000);
+    ASSERT_EQ(rig.Count(midi::kStop), 2u) << "timeout " << int(multiple);
+    EXPECT_EQ(rig.out.back().byte, midi::kStop);
+    EXPECT_EQ(rig.out.back().at, last + multiple * interval + ClockEngine::kMaxGraceTicks);
+  }
+  EngineSettings settings;
+  settings.timeout_multiple = 3;
+  EngineRig rig(settings);
+  const uint64_t interval = PulseTicks(1, 1);
+  PlaySteady(rig, 5000, interval, 3);
+  const uint64_t last = rig.edges.back();
+  rig.Edge(last + interval * 5 / 2);
+  rig.Edge(last + interval * 7 / 2);
+  rig.RunUntil(last + interval * 7 / 2 + 1000);
+  EXPECT_EQ(rig.Count(midi::kStop), 1u) << "150 s of 3 x 60 s is no timeout";
+  EXPECT_TRUE(rig.engine.running());
+  // At timeout 8 the clock is still present 2^32 ticks on, where the stamps' difference has
+  // wrapped to 500 ticks: that edge is no glitch.
+  settings.timeout_multiple = 8;
+  EngineRig slow(settings);
+  PlaySteady(slow, 5000, interval, 3);
+  EXPECT_TRUE(slow.Edge(slow.edges.back() + (1ull << 32) + 500));
+  EXPECT_EQ(slow.engine.stats().glitches, 0u);
+}
+
+// Issue 11 bug 3: 141 s of silence from power-up, then a clock: it starts and runs, and the
+// first edges are not taken for glitches however the stamps wrapped meanwhile.
+TEST(ClockEngine, AClockAfterMinutesOfSilenceStartsAsAfterAnyOther) {
+  for (uint64_t silence : {141ull * 16000000, 270ull * 16000000, (1ull << 32) + 500}) {
+    EngineRig rig;
+    const uint64_t interval = PulseTicks(120, 1);
+    PlaySteady(rig, 5000, interval, 4);
+    const uint64_t restart = rig.edges.back() + silence;
+    PlaySteady(rig, restart, interval, 8);
+    rig.RunUntil(restart + 8 * interval - 1);
+    EXPECT_EQ(rig.engine.stats().glitches, 0u) << silence;
+    EXPECT_EQ(rig.Count(midi::kStart), 2u) << silence;
+    EXPECT_EQ(rig.Count(midi::kClock), 12u * 24) << silence;
+  }
+}
+
+// Issue 11 bug 4: new settings while the clock is away keep the measured tempo and the
+// song position. A restart is divided at the last interval, a long press resumes at the
+// position reached; at a new PPQN the same tempo is kept.
+TEST(ClockEngine, ConfigureKeepsTheTempoAndThePosition) {
+  EngineRig rig;
+  const uint64_t interval = PulseTicks(97, 1);
+  PlaySteady(rig, 5000, interval, 4);
+  rig.RunUntil(rig.edges.back() + 3 * interval);
+  ASSERT_FALSE(rig.engine.clock_present());
+  EXPECT_EQ(rig.engine.position(), 96u);
+  EngineSettings same;
+  rig.engine.Configure(same);
+  EXPECT_EQ(rig.engine.interval(), interval);
+  EXPECT_EQ(rig.engine.position(), 96u);
+  EngineSettings two;
+  two.ppqn = 2;
+  rig.engine.Configure(two);
+  EXPECT_EQ(rig.engine.interval(), interval / 2) << "the same tempo at 2 PPQN";
+  EXPECT_EQ(rig.engine.clocks_per_pulse(), 12u);
+  rig.engine.Configure(same);
+  EXPECT_EQ(rig.engine.interval(), interval / 2 * 2);
+  rig.Button(ButtonEvent::kPress);
+  rig.Button(ButtonEvent::kLongPress);
+  rig.RunUntil(rig.now() + 16000);
+  const std::vector<uint8_t> bytes = rig.Bytes();
+  ASSERT_GE(bytes.size(), 3u);
+  EXPECT_EQ(std::vector<uint8_t>(bytes.end() - 3, bytes.end()),
+            (std::vector<uint8_t>{midi::kSongPosition, 16, 0}))
+      << "position 96 clocks = 16 MIDI beats";
+  EngineRig fresh;
+  fresh.engine.Configure(same);
+  EXPECT_EQ(fresh.engine.interval(), PulseTicks(120, 1)) << "nothing measured: 120 BPM";
+}
+
 TEST(ClockEngine, ThirtyTwoBitWrapIsInvisible) {
   // 300 BPM for 20 minutes crosses the 268 s wrap four times.
   EngineRig rig;

@@ -93,15 +93,19 @@ INSTANTIATE_TEST_SUITE_P(
 // merge paths. Each must still fail today, under the report or
 // the checker: once one passes, move it to the Shipped list above.
 const char* const kPendingRegressions[] = {
-    "regress-01-reset-after-edge.txt",        "regress-02-late-alarm.txt",
-    "regress-03-settings-after-134s.txt",     "regress-04-settings-keep-tempo.txt",
-    "regress-05-timeout-past-2e31.txt",       "regress-06-spp-inside-running-status.txt",
-    "regress-07-replies-under-load.txt",      "regress-09-request-before-start.txt",
-    "regress-10-usb-out-chord.txt",           "regress-11-host-sysex-unterminated.txt",
-    "regress-12-reset-before-edge.txt",       "regress-13-edge-finds-line-busy.txt",
-    "regress-15-edge-before-timeout.txt",     "regress-18-window-after-settings-change.txt",
-    "regress-19-gate-fall-at-edge.txt",       "regress-20-dense-24ppqn-jitter.txt",
-    "regress-21-host-chord-stray-byte.txt",
+    "regress-01-reset-after-edge.txt",
+    "regress-02-late-alarm.txt",
+    "regress-06-spp-inside-running-status.txt",
+    "regress-07-replies-under-load.txt",
+    "regress-09-request-before-start.txt",
+    "regress-10-usb-out-chord.txt",
+    "regress-11-host-sysex-unterminated.txt",
+    "regress-12-reset-before-edge.txt",
+    "regress-13-edge-finds-line-busy.txt",
+    "regress-15-edge-before-timeout.txt",
+    "regress-18-window-after-settings-change.txt",
+    "regress-19-gate-fall-at-edge.txt",
+    "regress-20-dense-24ppqn-jitter.txt",
 };
 
 // Issue 11's scenarios whose bugs the wire transmitter and its line fixed: they meet the
@@ -110,7 +114,10 @@ INSTANTIATE_TEST_SUITE_P(
     Fixed, Scenarios,
     testing::Values("regress-08-latency-swing.txt", "regress-08b-latency-midi-in.txt",
                     "regress-08c-latency-atomic.txt", "regress-16-spp-zero-byte.txt",
-                    "regress-17-running-status-after-host.txt"),
+                    "regress-17-running-status-after-host.txt",
+                    "regress-03-settings-after-134s.txt", "regress-03b-clock-after-141s.txt",
+                    "regress-04-settings-keep-tempo.txt", "regress-05-timeout-past-2e31.txt",
+                    "regress-05b-timeout-8-at-1bpm.txt"),
     ScenarioTestName);
 
 class PendingRegressions : public testing::TestWithParam<const char*> {};
@@ -134,6 +141,43 @@ TEST(Scenario, FixedRegress14TheStopFollowsTheLastClockWhole) {
   EXPECT_TRUE(p.analysis.pass);
   EXPECT_EQ(p.analysis.line_overlaps, 0u);
   for (const Violation& v : CheckRun(p.run)) ADD_FAILURE() << v.kind << ": " << v.what;
+}
+
+// Regress-21: the host's eight notes at the very end of a run all reach the pin, in order,
+// frame after frame, and nothing else does (the stray FF was the run's end cutting a frame).
+TEST(Scenario, FixedRegress21TheHostsChordAtTheEndGoesOutWhole) {
+  const Played p = PlayFile("regress-21-host-chord-stray-byte.txt");
+  const std::vector<uint8_t> chord = {0x8F, 0x27, 0x40, 0x8F, 0x32, 0x41, 0x9F, 0x23,
+                                      0x2C, 0x9F, 0x45, 0x7B, 0x9F, 0x62, 0x3F, 0x8F,
+                                      0x47, 0x64, 0x8F, 0x58, 0x1E, 0x9F, 0x1E, 0x2A};
+  std::vector<uint8_t> out;
+  for (const TxByte& b : p.run.tx) out.push_back(b.byte);
+  EXPECT_EQ(out, chord);
+  ASSERT_EQ(p.run.tx.size(), chord.size());
+  const uint64_t sent_at = kScenarioStart + 12139386ull * 16;
+  EXPECT_GT(p.run.tx.front().cycle, sent_at);
+  EXPECT_LT(p.run.tx.front().cycle, sent_at + 2 * 16000) << "within two USB frames";
+  for (size_t i = 1; i < p.run.tx.size(); ++i) {
+    EXPECT_GE(p.run.tx[i].cycle - p.run.tx[i - 1].cycle, 5120u) << "byte " << i;
+  }
+  EXPECT_EQ(p.run.wire_cut_at_end, 0);
+  EXPECT_TRUE(p.run.wire_faults.empty());
+  EXPECT_TRUE(p.analysis.pass);
+  for (const Violation& v : CheckRun(p.run)) ADD_FAILURE() << v.kind << ": " << v.what;
+}
+
+// Bug 5 to the end of the range: the Stop 8 intervals of 1 BPM after the last edge, past the
+// 32-bit wrap, on its cycle.
+TEST(Scenario, FixedRegress05bTheStopAfterEightMinutesComesOnItsCycle) {
+  const Played p = PlayFile("regress-05b-timeout-8-at-1bpm.txt");
+  const uint64_t last_edge = kScenarioStart + 1 + 2 * 60 * 16000000ull;
+  const uint64_t stop = last_edge + 8 * 60 * 16000000ull + 8000;
+  std::vector<uint64_t> stops;
+  for (const TxByte& b : p.run.tx) {
+    if (b.byte == midi::kStop) stops.push_back(b.cycle);
+  }
+  ASSERT_EQ(stops.size(), 2u) << "the first interval's at 120 BPM, and this one";
+  EXPECT_EQ(stops[1], stop);
 }
 
 TEST(Scenario, SteadyTempoIsTimedOnEveryClock) {

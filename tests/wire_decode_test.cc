@@ -53,6 +53,23 @@ TEST(WireDecode, ALowStopBitIsAFramingError) {
   EXPECT_NE(d.faults[0].what.find("framing error"), std::string::npos);
 }
 
+// A frame the recording stopped inside is not a byte: its missing bits would read as the idle
+// level (0x8F cut after four data bits reads FF). Regression for regress-21, whose stray FF
+// was the end of the run cutting the host's first note.
+TEST(WireDecode, AFrameCutByTheEndOfTheRunIsNotReadAsAByte) {
+  std::vector<PinChange> changes = Frames(1000, {0x90, 0x8F});
+  const uint64_t second = 1000 + kFrameCycles;
+  const WireDecode whole = DecodeWire(changes, second + kFrameCycles);
+  ASSERT_EQ(whole.bytes.size(), 2u);
+  EXPECT_EQ(whole.cut_at_end, 0);
+  while (!changes.empty() && changes.back().cycle > second + 5 * kBitCycles) changes.pop_back();
+  const WireDecode cut = DecodeWire(changes, second + 5 * kBitCycles);
+  ASSERT_EQ(cut.bytes.size(), 1u);
+  EXPECT_EQ(cut.bytes[0].byte, 0x90);
+  EXPECT_EQ(cut.cut_at_end, 1);
+  EXPECT_TRUE(cut.faults.empty());
+}
+
 TEST(WireDecode, ALineLeftLowIsAFault) {
   const WireDecode d = DecodeWire({PinChange{1000, false}});
   EXPECT_FALSE(d.faults.empty());
