@@ -54,6 +54,9 @@ void ClockEngine::Derive() {
   if (!ValidPpqn(settings_.ppqn)) settings_.ppqn = 1;
   if (settings_.timeout_multiple < 2) settings_.timeout_multiple = 2;
   if (settings_.timeout_multiple > 8) settings_.timeout_multiple = 8;
+  if (settings_.tempo_deci_bpm < 200 || settings_.tempo_deci_bpm > 3000) {
+    settings_.tempo_deci_bpm = 1200;
+  }
   n_ = static_cast<uint8_t>(midi::kClocksPerQuarter / settings_.ppqn);
   const uint32_t half_fastest = kFastestBeatTicks / settings_.ppqn / 2;
   glitch_ticks_ = settings_.glitch_ticks < half_fastest ? settings_.glitch_ticks : half_fastest;
@@ -75,12 +78,11 @@ ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
   if (next == Source::kBurst) {
     f.byte = 0;
   } else if (next == Source::kNone) {
-    // The clocks still to come of this interval are owed once the edge comes: they follow
-    // its byte, back to back, however near the next of them was due.
     f.until = f.from + 0x7FFFFFFFUL;
   } else {
-    // The timeout: an edge before it ends the silence (and takes back a tentative Stop
-    // whose start bit has not left); one at or after it is a restart, for the main loop.
+    // A clock due next must come after the edge's byte ends. The timeout is no byte of its
+    // own: an edge before it ends the silence (and takes back a tentative Stop whose start
+    // bit has not left); one at or after it is a restart, for the main loop.
     f.until = next == Source::kTimeout ? next_due_ : next_due_ - l - kByteTicks;
     if (!Before(f.from, f.until)) f.byte = 0;
   }
@@ -97,7 +99,12 @@ bool ClockEngine::OnEdge(uint32_t t) {
   const bool restart = !clock_present_;
   const uint32_t silence = !has_edge_ ? 0 : (silence_long_ || since > kMaxInterval) ? kMaxInterval
                                                                                      : since;
-  if (restart) {
+  if (restart && internal_.running()) {
+    // Hand-over: the pulse takes the internal clock's place, no Stop, no Start, and its
+    // first interval is divided at the internal tempo.
+    divisor_ = internal_.Span(n_);
+    internal_.Stop();
+  } else if (restart) {
     divisor_ = last_interval_ != 0 ? last_interval_ : default_interval_;
   } else {
     divisor_ = silence;
@@ -161,6 +168,8 @@ bool ClockEngine::OnEdge(uint32_t t) {
   last_edge_ = t;
   has_edge_ = true;
   clock_present_ = true;
+  internal_pending_ = false;
+  held_ = false;
   silence_long_ = false;
   ++stats_.edges;
   Refresh();
@@ -174,7 +183,10 @@ void ClockEngine::OnButton(ButtonEvent event) {
       if (running_) Stop();
       break;
     case ButtonEvent::kRelease:
-      if (!running_ && !press_stopped_) arm_ = Arm::kStart;
+      if (!running_ && !press_stopped_) {
+        arm_ = Arm::kStart;
+        internal_pending_ = !clock_present_;
+      }
       break;
     case ButtonEvent::kLongPress:
       if (!running_ && !press_stopped_) {
@@ -190,6 +202,7 @@ void ClockEngine::OnButton(ButtonEvent event) {
         PushSoon(static_cast<uint8_t>(beats & 0x7F));
         PushSoon(static_cast<uint8_t>(beats >> 7));
         arm_ = Arm::kContinue;
+        internal_pending_ = !clock_present_;
       }
       break;
     case ButtonEvent::kNone:
@@ -201,6 +214,8 @@ void ClockEngine::OnButton(ButtonEvent event) {
 void ClockEngine::OnResetJack(bool high) {
   if (settings_.reset_mode == ResetMode::kTrigger) {
     if (!high) return;
+    // The internal clock restarts at once: a Start and the downbeat.
+    if (internal_.running()) internal_pending_ = true;
     if (running_) Stop();
     arm_ = Arm::kStart;
   } else if (high) {
@@ -241,8 +256,13 @@ ClockEngine::Source ClockEngine::Select(uint32_t* due, uint8_t* byte, bool* send
     *byte = midi::kClock;
     return Source::kSubdivision;
   }
+  if (internal_.running()) {
+    *due = internal_.due();
+    *byte = midi::kClock;
+    return Source::kInternal;
+  }
   if (timeout_armed_) {
-    *sends = running_;
+    *sends = running_ && !settings_.hold;
     *byte = midi::kStop;
     *due = timeout_at_;
     return Source::kTimeout;
@@ -268,11 +288,17 @@ void ClockEngine::CriticalSent() {
     case Source::kSubdivision:
       sub_.Advance();
       break;
-    case Source::kTimeout:
+    case Source::kInternal:
+      internal_.Advance();
+      break;
+    case Source::kTimeout: {
       timeout_armed_ = false;
+      const bool hold = running_ && !sends;
       if (sends) running_ = false;
       OnSilence();
+      if (hold) Hold();
       break;
+    }
     case Source::kNone:
       return;
   }
@@ -302,6 +328,8 @@ void ClockEngine::SoonSent() {
 }
 
 bool ClockEngine::Led(uint32_t now) const {
+  // The internal clock shows the other way round: dark for the first quarter of a beat.
+  if (internal_.running()) return wire_running_ && position_ != 0 && beat_clock_ >= midi::kClocksPerQuarter / 4;
   if (!clock_present_) return false;
   if (wire_running_) return position_ != 0 && beat_clock_ < midi::kClocksPerQuarter / 4;
   return !silence_long_ && now - last_beat_edge_ < kBlinkTicks;
@@ -309,6 +337,7 @@ bool ClockEngine::Led(uint32_t now) const {
 
 void ClockEngine::Stop() {
   running_ = false;
+  internal_.Stop();
   PushSoon(midi::kStop);
   if (!settings_.clocks_while_stopped) sub_.Cancel();
 }
@@ -353,6 +382,39 @@ void ClockEngine::OnSilence() {
       arm_ == Arm::kNone) {
     arm_ = Arm::kStart;
   }
+}
+
+void ClockEngine::StartInternal(uint32_t at) {
+  internal_pending_ = false;
+  const uint8_t byte = arm_ == Arm::kContinue ? midi::kContinue : midi::kStart;
+  if (burst_.empty()) burst_start_ = at;
+  if (!burst_.Push(byte, 1)) {
+    ++stats_.transport_dropped;
+    Refresh();
+    return;
+  }
+  if (arm_ == Arm::kStart) pulse_in_beat_ = 0;
+  arm_ = Arm::kNone;
+  running_ = true;
+  held_ = false;
+  internal_.StartTempo(at + kByteTicks, settings_.tempo_deci_bpm);
+  Refresh();
+}
+
+// on-stop hold: the timed-out clock goes on at its last interval, on the grid of its last
+// edge (clock N is where the next edge was due). The clocks whose time passed while the
+// timeout waited are owed and go out back to back, as after a speed-up.
+void ClockEngine::Hold() {
+  running_ = true;
+  arm_ = Arm::kNone;
+  held_ = true;
+  internal_.Start(last_edge_ + settings_.latency_ticks, divisor_, n_, n_);
+}
+
+ClockEngine::ClockSource ClockEngine::source() const {
+  if (clock_present_) return ClockSource::kExternal;
+  if (internal_.running()) return held_ ? ClockSource::kHeld : ClockSource::kInternal;
+  return ClockSource::kNone;
 }
 
 // The next critical item, and what the next accepted edge writes first, kept ready so the

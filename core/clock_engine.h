@@ -8,6 +8,7 @@
 
 #include "core/button.h"
 #include "core/byte_runs.h"
+#include "core/internal_clock.h"
 #include "core/midi.h"
 #include "core/subdivider.h"
 #include "core/ticks.h"
@@ -24,6 +25,8 @@ struct EngineSettings {
   ResetMode reset_mode = ResetMode::kTrigger;
   uint32_t glitch_ticks = kTicksPerMs;  // edges closer than this to the last one are ignored
   uint32_t latency_ticks = 1536;        // L: edge to first start bit, constant
+  uint16_t tempo_deci_bpm = 1200;       // the internal clock, 0.1 BPM (200..3000)
+  bool hold = false;                    // a timeout keeps clocking at the last tempo
 };
 
 struct EngineStats {
@@ -117,9 +120,19 @@ class ClockEngine {
   const EngineSettings& settings() const { return settings_; }
   const EngineStats& stats() const { return stats_; }
 
+  // --- The internal clock (internal_clock.h): runs only while nothing is on the jack. ---
+  enum class ClockSource : uint8_t { kNone, kExternal, kInternal, kHeld };
+  // A press (or a reset while it ran) asks for the internal clock and nothing stands in the
+  // way: the caller starts it, StartInternal(a tick at least DinLine::kLead ahead), at which
+  // its Start or Continue goes, the downbeat one frame later.
+  bool internal_wanted() const { return internal_pending_ && !clock_present_ && !running_ && soon_.empty(); }
+  void StartInternal(uint32_t at);
+  bool internal_running() const { return internal_.running(); }
+  ClockSource source() const;
+
  private:
   enum class Arm : uint8_t { kNone, kStart, kContinue };
-  enum class Source : uint8_t { kNone, kBurst, kSubdivision, kTimeout };
+  enum class Source : uint8_t { kNone, kBurst, kSubdivision, kInternal, kTimeout };
 
   Source Select(uint32_t* due, uint8_t* byte, bool* sends) const;
   // Recomputes the cached next critical item and the next edge's first byte; every method
@@ -131,6 +144,7 @@ class ClockEngine {
   void PushSoon(uint8_t byte);
   void OnWire(uint8_t byte);
   void OnSilence();
+  void Hold();
   bool clocks_flow() const { return running_ || settings_.clocks_while_stopped; }
 
   EngineSettings settings_;
@@ -179,6 +193,10 @@ class ClockEngine {
   uint8_t beat_clock_ = 0;
 
   EngineStats stats_;
+
+  InternalClock internal_;
+  bool internal_pending_ = false;
+  bool held_ = false;  // the internal clock holds a timed-out clock's tempo
 };
 
 }  // namespace cv2midi

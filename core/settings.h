@@ -10,6 +10,13 @@
 
 namespace cv2midi {
 
+// kStop: a timeout stops the clock. kHold: the internal clock takes over at the tempo last
+// measured, phase-continuous.
+enum class OnStop : uint8_t { kStop, kHold };
+
+constexpr uint16_t kMinTempoDeciBpm = 200;
+constexpr uint16_t kMaxTempoDeciBpm = 3000;
+
 struct Settings {
   uint8_t ppqn = 1;
   ResetMode reset_mode = ResetMode::kTrigger;
@@ -18,12 +25,16 @@ struct Settings {
   bool auto_start = true;
   bool thru = true;
   uint16_t glitch_us = 1000;  // 250..4000
+  uint16_t tempo_deci_bpm = 1200;  // the internal clock: 200..3000 (20.0 to 300.0 BPM)
+  OnStop on_stop = OnStop::kStop;  // what an external clock's timeout does
 };
 
 enum class SettingsStatus : uint8_t { kOk, kBlank, kCorrupt };
 
-constexpr uint8_t kSettingsVersion = 1;
-constexpr size_t kSettingsBytes = 12;
+// Layout version 2 (14 bytes) adds the tempo and on-stop; a version 1 block (12 bytes, the
+// same first ten) still loads, with their defaults.
+constexpr uint8_t kSettingsVersion = 2;
+constexpr size_t kSettingsBytes = 14;
 
 bool SettingsValid(const Settings& s);
 void EncodeSettings(const Settings& s, uint8_t out[kSettingsBytes]);

@@ -22,6 +22,9 @@ size_t AllSettings(SettingsStatus status, const Settings& s, uint8_t* out) {
   out[n++] = s.thru ? 1 : 0;
   out[n++] = static_cast<uint8_t>(s.glitch_us & 0x7F);
   out[n++] = static_cast<uint8_t>(s.glitch_us >> 7);
+  out[n++] = static_cast<uint8_t>(s.tempo_deci_bpm & 0x7F);
+  out[n++] = static_cast<uint8_t>(s.tempo_deci_bpm >> 7);
+  out[n++] = s.on_stop == OnStop::kHold ? 1 : 0;
   out[n++] = 0xF7;
   return n;
 }
@@ -42,6 +45,20 @@ size_t Request(uint8_t command, uint8_t* out) {
   return n;
 }
 
+size_t Put7(uint32_t v, uint8_t groups, uint8_t* out) {
+  for (uint8_t i = 0; i < groups; ++i) {
+    out[i] = static_cast<uint8_t>(v & 0x7F);
+    v >>= 7;
+  }
+  return groups;
+}
+
+uint32_t Get7(const uint8_t* in, uint8_t groups) {
+  uint32_t v = 0;
+  for (uint8_t i = groups; i > 0; --i) v = (v << 7) | in[i - 1];
+  return v;
+}
+
 // Applies one parameter to a copy; false when the value is out of range.
 bool Apply(uint8_t param, uint16_t v, Settings* s, NakReason* why) {
   Settings t = *s;
@@ -60,6 +77,11 @@ bool Apply(uint8_t param, uint16_t v, Settings* s, NakReason* why) {
                                     : param == kAutoStart ? t.auto_start : t.thru) = v == 1;
       break;
     case kGlitchUs: t.glitch_us = v; break;
+    case kTempo: t.tempo_deci_bpm = v; break;
+    case kOnStop:
+      if (v > 1) return (*why = kBadValue), false;
+      t.on_stop = v == 1 ? OnStop::kHold : OnStop::kStop;
+      break;
     default: return (*why = kUnknownParam), false;
   }
   if (v > 0x3FFF || !SettingsValid(t)) return (*why = kBadValue), false;
@@ -78,7 +100,7 @@ bool IsConfig(const uint8_t* msg, size_t size) {
 }
 
 size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Settings* settings,
-              bool* changed, uint8_t reply[kMaxMessage]) {
+              bool* changed, uint8_t reply[kMaxReply], const Status* status) {
   *changed = false;
   if (!IsConfig(msg, size) || size < 6) return Nak(size > 5 ? msg[4] : 0, kBadLength, reply);
   const uint8_t command = msg[4];
@@ -93,11 +115,12 @@ size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Setti
     case kSet: {
       if (args < 2) return Nak(command, kBadLength, reply);
       const uint8_t param = msg[5];
-      const size_t want = param == kGlitchUs ? 3 : 2;
-      if (param >= kPpqn && param <= kGlitchUs && args != want) {
+      const bool wide = param == kGlitchUs || param == kTempo;
+      const size_t want = wide ? 3 : 2;
+      if (param >= kPpqn && param <= kOnStop && args != want) {
         return Nak(command, kBadLength, reply);
       }
-      const uint16_t v = param == kGlitchUs ? static_cast<uint16_t>(msg[6] | (msg[7] << 7)) : msg[6];
+      const uint16_t v = wide ? static_cast<uint16_t>(msg[6] | (msg[7] << 7)) : msg[6];
       NakReason why = kBadValue;
       if (!Apply(param, v, settings, &why)) return Nak(command, why, reply);
       *changed = true;
@@ -118,21 +141,41 @@ size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Setti
       reply[n++] = 0xF7;
       return n;
     }
+    case kStatus:
+      if (status == nullptr) return Nak(command, kUnknownCommand, reply);
+      if (args != 0) return Nak(command, kBadLength, reply);
+      return EncodeStatus(*status, reply);
     default:
       return Nak(command, kUnknownCommand, reply);
   }
 }
 
+size_t EncodeStatus(const Status& st, uint8_t out[kMaxReply]) {
+  size_t n = Header(out);
+  out[n++] = kStatusReply;
+  out[n++] = static_cast<uint8_t>(st.source);
+  out[n++] = st.running ? 1 : 0;
+  n += Put7(st.tempo_centi_bpm, 3, out + n);
+  out[n++] = st.ppqn;
+  n += Put7(st.song_position, 3, out + n);
+  const uint32_t counters[6] = {st.edges, st.glitches, st.bursts,
+                                st.timeouts, st.merged_dropped, st.usb_dropped};
+  for (uint32_t c : counters) n += Put7(c, 4, out + n);
+  out[n++] = 0xF7;
+  return n;
+}
+
 size_t EncodeGetAll(uint8_t out[kMaxMessage]) { return Request(kGetAll, out); }
 size_t EncodeRestoreDefaults(uint8_t out[kMaxMessage]) { return Request(kRestoreDefaults, out); }
 size_t EncodeIdentity(uint8_t out[kMaxMessage]) { return Request(kIdentity, out); }
+size_t EncodeStatusRequest(uint8_t out[kMaxMessage]) { return Request(kStatus, out); }
 
 size_t EncodeSet(Param param, uint16_t value, uint8_t out[kMaxMessage]) {
   size_t n = Header(out);
   out[n++] = kSet;
   out[n++] = param;
   out[n++] = static_cast<uint8_t>(value & 0x7F);
-  if (param == kGlitchUs) out[n++] = static_cast<uint8_t>((value >> 7) & 0x7F);
+  if (param == kGlitchUs || param == kTempo) out[n++] = static_cast<uint8_t>((value >> 7) & 0x7F);
   out[n++] = 0xF7;
   return n;
 }
@@ -143,7 +186,7 @@ bool DecodeReply(const uint8_t* msg, size_t size, Reply* out) {
   out->code = static_cast<ReplyCode>(msg[4]);
   switch (msg[4]) {
     case kAll: {
-      if (size != 15 || msg[5] > 2) return false;
+      if (size != kAllReplyBytes || msg[5] > 2 || msg[16] > 1) return false;
       out->status = static_cast<SettingsStatus>(msg[5]);
       Settings& s = out->settings;
       s.ppqn = msg[6];
@@ -153,12 +196,27 @@ bool DecodeReply(const uint8_t* msg, size_t size, Reply* out) {
       s.auto_start = msg[10] != 0;
       s.thru = msg[11] != 0;
       s.glitch_us = static_cast<uint16_t>(msg[12] | (msg[13] << 7));
+      s.tempo_deci_bpm = static_cast<uint16_t>(msg[14] | (msg[15] << 7));
+      s.on_stop = msg[16] == 1 ? OnStop::kHold : OnStop::kStop;
       return SettingsValid(s);
     }
     case kIdentityReply:
       if (size != 16) return false;
       for (int i = 0; i < 3; ++i) out->version[i] = msg[5 + i];
       return true;
+    case kStatusReply: {
+      if (size != kStatusReplyBytes || msg[5] > 3 || msg[6] > 1) return false;
+      Status& st = out->status_reply;
+      st.source = static_cast<ClockSourceCode>(msg[5]);
+      st.running = msg[6] != 0;
+      st.tempo_centi_bpm = Get7(msg + 7, 3);
+      st.ppqn = msg[10];
+      st.song_position = Get7(msg + 11, 3);
+      uint32_t* counters[6] = {&st.edges, &st.glitches, &st.bursts,
+                               &st.timeouts, &st.merged_dropped, &st.usb_dropped};
+      for (int i = 0; i < 6; ++i) *counters[i] = Get7(msg + 14 + 4 * i, 4);
+      return true;
+    }
     case kNak:
       if (size != 8) return false;
       out->nak_command = msg[5];

@@ -4,10 +4,16 @@
 //
 // requests                              replies
 // 01              get all settings      41 <status> <ppqn> <reset> <timeout> <stopped>
-// 02 <param> <v>  set one (glitch: v is    <auto> <thru> <glitch lo7> <glitch hi7>
-//     two bytes, microseconds lo7 hi7)     status: 0 stored, 1 blank, 2 corrupt at boot
+// 02 <param> <v>  set one (glitch and      <auto> <thru> <glitch lo7> <glitch hi7>
+//     tempo: v is two bytes, lo7 hi7)      <tempo lo7> <tempo hi7> <on-stop>
+//                                          status: 0 stored, 1 blank, 2 corrupt at boot
 // 03              restore the defaults  41 ... (all settings, after the change)
 // 04              identity              44 <major> <minor> <patch> 'c' 'v' '2' 'm' 'i' 'd' 'i'
+// 05              status                45 <source> <running> <tempo, 0.01 BPM: 3 x 7 bits>
+//                                          <ppqn> <song position, MIDI beats: 3 x 7 bits>
+//                                          <edges> <glitches> <catch-up bursts> <timeouts>
+//                                          <merged messages dropped> <USB packets dropped>
+//                                          (each counter 4 x 7 bits, low first, mod 2^28)
 // anything else                         7F <command> <reason>
 #ifndef CV2MIDI_CORE_SYSEX_CONFIG_H_
 #define CV2MIDI_CORE_SYSEX_CONFIG_H_
@@ -25,8 +31,14 @@ constexpr uint8_t kTag0 = 0x63;  // 'c'
 constexpr uint8_t kTag1 = 0x32;  // '2'
 constexpr uint8_t kHeader[4] = {0xF0, kManufacturer, kTag0, kTag1};
 
-enum Command : uint8_t { kGetAll = 0x01, kSet = 0x02, kRestoreDefaults = 0x03, kIdentity = 0x04 };
-enum ReplyCode : uint8_t { kAll = 0x41, kIdentityReply = 0x44, kNak = 0x7F };
+enum Command : uint8_t {
+  kGetAll = 0x01,
+  kSet = 0x02,
+  kRestoreDefaults = 0x03,
+  kIdentity = 0x04,
+  kStatus = 0x05,
+};
+enum ReplyCode : uint8_t { kAll = 0x41, kIdentityReply = 0x44, kStatusReply = 0x45, kNak = 0x7F };
 enum Param : uint8_t {
   kPpqn = 1,
   kResetMode = 2,       // 0 trigger, 1 run gate
@@ -35,6 +47,8 @@ enum Param : uint8_t {
   kAutoStart = 5,
   kThru = 6,
   kGlitchUs = 7,        // 250..4000, two bytes
+  kTempo = 8,           // the internal clock in 0.1 BPM: 200..3000, two bytes
+  kOnStop = 9,          // 0 stop, 1 hold
 };
 enum NakReason : uint8_t {
   kUnknownCommand = 1,
@@ -43,28 +57,51 @@ enum NakReason : uint8_t {
   kUnknownParam = 4,
 };
 
-constexpr uint8_t kVersion[3] = {0, 5, 0};
-constexpr size_t kMaxMessage = 16;  // the longest request or reply, F0 to F7
+constexpr uint8_t kVersion[3] = {0, 6, 0};
+constexpr size_t kMaxMessage = 16;  // the longest request, F0 to F7
+constexpr size_t kMaxReply = 48;    // the longest reply, F0 to F7
+constexpr size_t kAllReplyBytes = 18;
+constexpr size_t kStatusReplyBytes = 39;
+
+// What the module sees, for the status request.
+enum class ClockSourceCode : uint8_t { kNone = 0, kExternal = 1, kInternal = 2, kHeld = 3 };
+struct Status {
+  ClockSourceCode source = ClockSourceCode::kNone;
+  bool running = false;
+  uint32_t tempo_centi_bpm = 0;  // measured over the last beat; 0: none measured yet
+  uint8_t ppqn = 1;
+  uint32_t song_position = 0;  // MIDI beats (6 clocks) since Start
+  uint32_t edges = 0;
+  uint32_t glitches = 0;
+  uint32_t bursts = 0;
+  uint32_t timeouts = 0;
+  uint32_t merged_dropped = 0;
+  uint32_t usb_dropped = 0;
+};
 
 // Whether a whole SysEx message (F0 ... F7) is ours.
 bool IsConfig(const uint8_t* msg, size_t size);
 
 // The firmware's side: answers a request of ours. `settings` is changed by a valid set or
 // restore; `changed` says so. Returns the reply's size (always a reply, maybe a NAK).
+// `status`: what a status request answers; null, such a request gets a NAK.
 size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Settings* settings,
-              bool* changed, uint8_t reply[kMaxMessage]);
+              bool* changed, uint8_t reply[kMaxReply], const Status* status = nullptr);
 
 // The tool's side.
 size_t EncodeGetAll(uint8_t out[kMaxMessage]);
 size_t EncodeSet(Param param, uint16_t value, uint8_t out[kMaxMessage]);
 size_t EncodeRestoreDefaults(uint8_t out[kMaxMessage]);
 size_t EncodeIdentity(uint8_t out[kMaxMessage]);
+size_t EncodeStatusRequest(uint8_t out[kMaxMessage]);
+size_t EncodeStatus(const Status& status, uint8_t out[kMaxReply]);
 
 struct Reply {
   ReplyCode code = kNak;
   SettingsStatus status = SettingsStatus::kOk;  // kAll
   Settings settings;                            // kAll
   uint8_t version[3] = {0, 0, 0};               // kIdentityReply
+  Status status_reply;                          // kStatusReply
   uint8_t nak_command = 0;                      // kNak
   NakReason nak_reason = kUnknownCommand;       // kNak
 };

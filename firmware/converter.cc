@@ -9,6 +9,7 @@
 
 #include "core/button.h"
 #include "core/setup_mode.h"
+#include "core/tempo_meter.h"
 #include "firmware/parts.h"
 #include "firmware/usb_identity.h"
 #include "hal/uart.h"
@@ -27,8 +28,12 @@ constexpr uint32_t kQuietTicks = 1200;
 // The engine's housekeeping and the LED run every this many 1 ms ticks; the button is
 // sampled on every tick.
 constexpr uint8_t kHousekeepingTicks = 4;
+// The internal clock's Start is booked this far ahead of the moment it is asked for: room
+// for the line to book it (DinLine::kLead) and arm the transmitter.
+constexpr uint32_t kInternalStartLead = 4096;
 
 Button button;
+TempoMeter tempo_meter;
 ButtonEvent pending_event = ButtonEvent::kNone;
 uint8_t ticks_since_poll;
 uint8_t polls_since_service;  // the line is looked at at least every 256 polls (about 1 s)
@@ -72,8 +77,11 @@ __attribute__((noinline)) void TakeInterruptWork() {
       WithdrawFastWindow();
     }
     SettleStop(t, true);
+    const bool restart = !engine.clock_present();
     // The capture interrupt booked this edge's first byte at t + L: the engine's next.
-    if (engine.OnEdge(t) && sent) engine.CriticalSent();
+    const bool accepted = engine.OnEdge(t);
+    if (accepted && sent) engine.CriticalSent();
+    if (accepted) tempo_meter.OnEdge(t, restart, engine.settings().ppqn);
     ServiceLine();
   }
 }
@@ -98,7 +106,7 @@ __attribute__((noinline)) void Housekeeping() {
   // so that no stamp it keeps (where the line frees, the fast window) ages past 2^31 ticks
   // (bug 3: after 134 s of silence every booking landed in the past's future).
   if (engine.Poll(now) || ++polls_since_service == 0) ServiceLine();
-  if (SettingsWaiting() && !engine.clock_present()) ApplySettings();
+  if (SettingsWaiting() && !engine.clock_present() && !engine.internal_running()) ApplySettings();
   if (EepromDirty() && engine.Quiet(now, kQuietTicks)) WriteEepromStep();
   if (UsbSerialUnwritten() && engine.Quiet(now, kQuietTicks)) WriteUsbSerialStep();
   if (pending_event != ButtonEvent::kNone && engine.Quiet(now, kQuietTicks)) {
@@ -110,7 +118,43 @@ __attribute__((noinline)) void Housekeeping() {
   hal::LedOut::Set(engine.Led(now));
 }
 
+// A press with nothing on the jack: the internal clock starts (once the Stop or Song
+// Position it waits for has gone out).
+void StartInternalClock() {
+  WithdrawFastWindow();
+  // After what is on the line already (a Song Position it waited for may still be going out).
+  const uint32_t now = AtomicNow();
+  uint32_t line_free;
+  ATOMIC_BLOCK(ATOMIC_FORCEON) { line_free = wire.FreeAt(now); }
+  engine.StartInternal(Later(now + kInternalStartLead, line_free + kInternalStartLead / 2));
+  ServiceLine();
+}
+
 }  // namespace
+
+sysex::Status CurrentStatus() {
+  sysex::Status s;
+  const EngineStats& e = engine.stats();
+  switch (engine.source()) {
+    case ClockEngine::ClockSource::kExternal: s.source = sysex::ClockSourceCode::kExternal; break;
+    case ClockEngine::ClockSource::kInternal: s.source = sysex::ClockSourceCode::kInternal; break;
+    case ClockEngine::ClockSource::kHeld: s.source = sysex::ClockSourceCode::kHeld; break;
+    case ClockEngine::ClockSource::kNone: break;
+  }
+  s.running = engine.wire_running();
+  s.tempo_centi_bpm = s.source == sysex::ClockSourceCode::kInternal
+                          ? 10UL * engine.settings().tempo_deci_bpm
+                          : tempo_meter.centi_bpm();
+  s.ppqn = engine.settings().ppqn;
+  s.song_position = engine.position() / midi::kClocksPerMidiBeat;
+  s.edges = e.edges;
+  s.glitches = e.glitches;
+  s.bursts = e.bursts;
+  s.timeouts = e.timeouts;
+  s.merged_dropped = din_merger.stats().dropped + usb_merger.stats().dropped;
+  s.usb_dropped = HostPacketsDropped();
+  return s;
+}
 
 void Init() {
   // Teensy 2.0 leaves the bootloader with the clock divided by 8: run at 16 MHz.
@@ -195,6 +239,7 @@ void Run() {
   }
   usb_device.Poll(usb_out);
   if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
+  if (engine.internal_wanted()) StartInternalClock();
   if (LineNeedsService()) {
     shared.wake = 0;
     ServiceLine();

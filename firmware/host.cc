@@ -72,6 +72,8 @@ __attribute__((noinline)) void FlushToHost() {
 }  // namespace
 
 // Queues a message for the host. Nothing is queued while no host has configured the device.
+uint16_t HostPacketsDropped() { return to_host_dropped; }
+
 void ToHost(const MidiEvent& e, UsbMidiEncoder& encoder) {
   UsbMidiPacket packets[2];
   const uint8_t n = encoder.Encode(e, packets);

@@ -11,6 +11,7 @@
 #include "core/config_tap.h"
 #include "core/merger.h"
 #include "core/midi_parser.h"
+#include "core/sysex_config.h"
 #include "core/usb_midi_packet.h"
 #include "firmware/converter.h"
 #include "hal/usb.h"
@@ -28,6 +29,8 @@ inline uint32_t AtomicNow() {
 // through the fast window, which is withdrawn before the engine changes.
 extern ClockEngine engine;
 inline void WithdrawFastWindow() { shared.fast_byte = 0; }
+// What the status request answers: the engine, the tempo measured, the counters.
+sysex::Status CurrentStatus();
 
 // line.cc: the DIN line and its merged sources.
 extern Merger din_merger;
@@ -62,6 +65,7 @@ void PassToHost();
 bool HostHasRoomFor(uint8_t packets);
 // Where the host's OUT packets go, as fast as DIN out makes room for them.
 extern const hal::UsbDevice::OutSink usb_out;
+uint16_t HostPacketsDropped();
 void TakeMidiIn();
 bool MidiInThru();
 

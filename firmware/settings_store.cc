@@ -81,9 +81,11 @@ void AnswerRequests(ConfigTap& tap, bool from_host) {
   uint8_t request[sysex::kMaxMessage];
   size_t size;
   while (tap.TakeRequest(request, &size)) {
-    uint8_t reply[sysex::kMaxMessage];
+    uint8_t reply[sysex::kMaxReply];
     bool changed = false;
-    const size_t n = sysex::Handle(request, size, boot_status, &settings, &changed, reply);
+    const sysex::Status status = CurrentStatus();
+    const size_t n =
+        sysex::Handle(request, size, boot_status, &settings, &changed, reply, &status);
     if (changed) {
       StoreSettings();
       settings_waiting = true;

@@ -83,7 +83,7 @@ std::vector<StoredChange> StoredChanges(const Scenario& sc) {
   Settings stored = sc.settings;
   for (const auto& r : requests) {
     bool changed = false;
-    uint8_t reply[sysex::kMaxMessage];
+    uint8_t reply[sysex::kMaxReply];
     sysex::Handle(r.second.data(), r.second.size(), SettingsStatus::kOk, &stored, &changed,
                   reply);
     if (changed) changes.push_back(StoredChange{r.first, stored});
@@ -170,6 +170,134 @@ Analysis Analyze(const RunResult& run) {
     }
   }
   a.clocks = clocks.size();
+
+  // Which edges restart the clock after a silence (DESIGN.md item 2): those divide the
+  // last measured interval, not the silence, so they never count as steady.
+  std::vector<bool> restart(edges.size(), true);
+  std::vector<uint64_t> deadlines(edges.size(), 0);
+  std::vector<uint64_t> divisors(edges.size(), 0);  // the interval each edge divides
+  {
+    const uint64_t grace_max = kCyclesPerMs / 2;
+    uint64_t deadline = 0;
+    for (size_t i = 0; i < edges.size(); ++i) {
+      restart[i] = i == 0 || edges[i] > deadline;
+      uint64_t basis;
+      if (restart[i]) {
+        const uint64_t silence = i == 0 ? 0 : Measured(edges[i - 1], edges[i]);
+        uint64_t divisor = 8000000 / in_force[i].ppqn;
+        for (size_t k = i; k >= 2; --k) {
+          if (!restart[k - 1]) {
+            divisor = Measured(edges[k - 2], edges[k - 1]);
+            break;
+          }
+        }
+        basis = std::max(divisor, silence);
+        divisors[i] = divisor;
+      } else {
+        basis = Measured(edges[i - 1], edges[i]);
+      }
+      deadline = edges[i] + in_force[i].timeout_multiple * basis + std::min(basis / 8, grace_max);
+      deadlines[i] = deadline;
+      if (!restart[i]) divisors[i] = basis;
+    }
+  }
+
+  // The internal clock's runs, from the inputs and the settings alone; their clocks are
+  // taken out of `clocks`, which then holds the edges' clocks only.
+  {
+    const std::vector<StoredChange> changes = StoredChanges(sc);
+    auto stored_at = [&](uint64_t t) {
+      Settings s = sc.settings;
+      for (const StoredChange& c : changes) {
+        if (c.at < t) s = c.settings;
+      }
+      return s;
+    };
+    std::vector<bool> internal(clocks.size(), false);
+    auto first_edge_after = [&](uint64_t t) {
+      auto it = std::upper_bound(edges.begin(), edges.end(), t);
+      return it == edges.end() ? UINT64_MAX : *it;
+    };
+    auto first_stop_after = [&](uint64_t t) {
+      for (const Transport& x : transport) {
+        if (x.byte == midi::kStop && x.at > t) return x.at;
+      }
+      return UINT64_MAX;
+    };
+    // Walks the clocks after `from` up to the hand-over edge or the Stop, each against
+    // origin + round(k * num / den) from clock `first` on.
+    auto walk = [&](Analysis::InternalRun* r, uint64_t origin, uint64_t num, uint64_t den,
+                    uint64_t first, uint64_t after) {
+      const uint64_t edge = first_edge_after(after);
+      const uint64_t stop = first_stop_after(after);
+      uint64_t k = first;
+      uint64_t prev = 0;
+      bool catching_up = r->held;
+      for (size_t c = 0; c < clocks.size(); ++c) {
+        if (clocks[c] <= after || internal[c]) continue;
+        if (clocks[c] > stop) break;
+        const int64_t ideal = static_cast<int64_t>(origin + (2 * k * num + den) / (2 * den));
+        const int64_t error = static_cast<int64_t>(clocks[c]) - ideal;
+        // Past the hand-over edge only a clock already booked on the grid is the internal
+        // clock's; the edge's own clocks follow it.
+        if (edge != UINT64_MAX &&
+            (clocks[c] >= edge + 8192 + 256 || (clocks[c] >= edge + 256 && std::llabs(error) > 1))) {
+          break;
+        }
+        internal[c] = true;
+        ++r->clocks;
+        if (catching_up && error > 1) {
+          ++r->owed;
+          if (prev != 0 && clocks[c] - prev != kByte && r->owed > 1) r->back_to_back = false;
+        } else {
+          catching_up = false;
+          r->max_error = std::max<int64_t>(r->max_error, std::llabs(error));
+        }
+        r->last_error = error;
+        r->last_at = clocks[c];
+        prev = clocks[c];
+        ++k;
+      }
+      r->ends = edge < stop && edge != UINT64_MAX ? "hand-over" : stop != UINT64_MAX ? "Stop" : "the end of the run";
+    };
+    // Started by the button: a Start or Continue with no edge just before it.
+    for (const Transport& x : transport) {
+      if (x.byte != midi::kStart && x.byte != midi::kContinue) continue;
+      auto it = std::upper_bound(edges.begin(), edges.end(), x.at);
+      if (it != edges.begin() && x.at - *std::prev(it) < 10 * kCyclesPerMs) continue;
+      const Settings st = stored_at(x.at);
+      Analysis::InternalRun r;
+      r.held = false;
+      r.from = x.at + kByte;  // the downbeat, one frame behind the Start
+      r.bpm = st.tempo_deci_bpm / 10.0;
+      walk(&r, r.from, 400000000ULL, st.tempo_deci_bpm, 0, x.at);
+      a.internal_runs.push_back(r);
+    }
+    // Held: a timeout while running with on-stop hold; the grid of the last edge's clocks.
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const uint64_t next = i + 1 < edges.size() ? edges[i + 1] : run.cycles;
+      if (next <= deadlines[i] || in_force[i].on_stop != OnStop::kHold || !RunningAt(transport, deadlines[i])) {
+        continue;
+      }
+      auto first = std::lower_bound(clocks.begin(), clocks.end(), edges[i]);
+      if (first == clocks.end()) continue;
+      Analysis::InternalRun r;
+      r.held = true;
+      r.from = *first;
+      r.bpm = 60.0 * 16e6 / divisors[i] / in_force[i].ppqn;
+      walk(&r, r.from, divisors[i], n, n, deadlines[i] - 1);
+      a.internal_runs.push_back(r);
+    }
+    std::vector<uint64_t> edge_only;
+    for (size_t c = 0; c < clocks.size(); ++c) {
+      if (internal[c]) {
+        ++a.internal_clocks;
+      } else {
+        edge_only.push_back(clocks[c]);
+      }
+    }
+    clocks.swap(edge_only);
+  }
   for (size_t b = 1; b < run.tx.size(); ++b) {
     if (run.tx[b].cycle - run.tx[b - 1].cycle < kByte) ++a.line_overlaps;
   }
@@ -278,32 +406,6 @@ Analysis Analyze(const RunResult& run) {
     }
   }
 
-  // Which edges restart the clock after a silence (DESIGN.md item 2): those divide the
-  // last measured interval, not the silence, so they never count as steady.
-  std::vector<bool> restart(edges.size(), true);
-  {
-    const uint64_t grace_max = kCyclesPerMs / 2;
-    uint64_t deadline = 0;
-    for (size_t i = 0; i < edges.size(); ++i) {
-      restart[i] = i == 0 || edges[i] > deadline;
-      uint64_t basis;
-      if (restart[i]) {
-        const uint64_t silence = i == 0 ? 0 : Measured(edges[i - 1], edges[i]);
-        uint64_t divisor = 8000000 / in_force[i].ppqn;
-        for (size_t k = i; k >= 2; --k) {
-          if (!restart[k - 1]) {
-            divisor = Measured(edges[k - 2], edges[k - 1]);
-            break;
-          }
-        }
-        basis = std::max(divisor, silence);
-      } else {
-        basis = Measured(edges[i - 1], edges[i]);
-      }
-      deadline = edges[i] + in_force[i].timeout_multiple * basis + std::min(basis / 8, grace_max);
-    }
-  }
-
   // The run may end before the last edge's clocks are all due: those are not owed yet.
   if (a.balance_checked && !edges.empty()) {
     const size_t last = edges.size() - 1;
@@ -387,7 +489,10 @@ Analysis Analyze(const RunResult& run) {
     const uint64_t next = i + 1 < edges.size() ? edges[i + 1] : run.cycles;
     const uint64_t due = edges[i] + multiple * interval;
     const uint64_t limit = due + kCyclesPerMs;
-    if (next <= limit || !RunningAt(transport, due)) continue;
+    // With on-stop hold a timeout sends no Stop: the held clock goes on (checked above).
+    if (next <= limit || !RunningAt(transport, due) || in_force[i].on_stop == OnStop::kHold) {
+      continue;
+    }
     StopFigures s{edges[i], 0, 0, limit, false};
     for (const Transport& x : transport) {
       if (x.byte == midi::kStop && x.at > edges[i] && x.at <= next) {
@@ -676,8 +781,24 @@ Analysis Analyze(const RunResult& run) {
       a.line_overlaps == 0);
   if (a.balance_checked) {
     add("no clock lost or invented",
-        Format("%.0f clocks for %.0f edges x %.0f", a.clocks, a.accepted, n), true,
-        a.clock_balance == 0);
+        Format("%.0f clocks for %.0f edges x %.0f", a.clocks - a.internal_clocks, a.accepted, n) +
+            (a.internal_clocks > 0 ? Format(", and %.0f of the internal clock", a.internal_clocks)
+                                   : ""),
+        true, a.clock_balance == 0);
+  }
+  if (!a.internal_runs.empty()) {
+    int64_t worst = 0;
+    bool back = true;
+    size_t on_grid = 0;
+    for (const Analysis::InternalRun& r : a.internal_runs) {
+      worst = std::max(worst, r.max_error);
+      back = back && r.back_to_back;
+      on_grid += r.clocks - r.owed;
+    }
+    add("internal clock k at start + round(k * 60 * F_CPU / (24 * tempo)), within 1 cycle",
+        Format("%.0f runs, %.0f clocks on the grid, max error %.0f cycles",
+               a.internal_runs.size(), on_grid, worst),
+        true, worst <= 1 && back);
   }
   add("position integrity after every edge",
       a.position_failures == 0 ? Format("%.0f edges checked", a.position_checked)

@@ -79,6 +79,22 @@ struct Analysis {
   bool bursts_back_to_back = true;
 
   std::vector<StopFigures> timeouts;
+  // The internal clock (issue 15): a Start or Continue that no edge caused, or a timeout
+  // with on-stop hold, runs it; each clock against origin + round(k * ticks a clock).
+  struct InternalRun {
+    uint64_t from;        // the downbeat (button) or the last edge's first clock (held)
+    bool held;
+    double bpm;           // the tempo it owes
+    size_t clocks = 0;    // clocks of the run
+    size_t owed = 0;      // held: clocks whose time passed in the timeout, back to back
+    bool back_to_back = true;
+    int64_t max_error = 0;   // cycles, over the clocks on the grid
+    int64_t last_error = 0;  // the run's last clock
+    uint64_t last_at = 0;
+    std::string ends;        // "Stop", "hand-over", "the end of the run"
+  };
+  std::vector<InternalRun> internal_runs;
+  size_t internal_clocks = 0;
   size_t button_stops_checked = 0;
   size_t button_stops_late = 0;
 

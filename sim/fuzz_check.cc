@@ -202,23 +202,25 @@ Bytes ReplyAll(const Settings& s, uint8_t status) {
           static_cast<uint8_t>(s.reset_mode == ResetMode::kRunGate ? 1 : 0), s.timeout_multiple,
           static_cast<uint8_t>(s.clocks_while_stopped), static_cast<uint8_t>(s.auto_start),
           static_cast<uint8_t>(s.thru), static_cast<uint8_t>(s.glitch_us & 0x7F),
-          static_cast<uint8_t>(s.glitch_us >> 7), 0xF7};
+          static_cast<uint8_t>(s.glitch_us >> 7), static_cast<uint8_t>(s.tempo_deci_bpm & 0x7F),
+          static_cast<uint8_t>(s.tempo_deci_bpm >> 7),
+          static_cast<uint8_t>(s.on_stop == OnStop::kHold ? 1 : 0), 0xF7};
 }
 
 // Applies a request; returns the reply code it owes (0x41 all, 0x44 identity, 0x7F NAK).
 uint8_t Answer(const Bytes& m, Settings* s) {
   const size_t body = m.size() - 6;  // after F0 7D 63 32 <cmd>, before F7
   const uint8_t cmd = m[4];
-  if (cmd == 0x01 || cmd == 0x03 || cmd == 0x04) {
+  if (cmd == 0x01 || cmd == 0x03 || cmd == 0x04 || cmd == 0x05) {
     if (body != 0) return 0x7F;
     if (cmd == 0x03) *s = Settings();
-    return cmd == 0x04 ? 0x44 : 0x41;
+    return cmd == 0x04 ? 0x44 : cmd == 0x05 ? 0x45 : 0x41;  // 0x45: the status
   }
   if (cmd != 0x02) return 0x7F;
   if (body < 1) return 0x7F;
   const uint8_t p = m[5];
-  if (p < 1 || p > 7) return 0x7F;
-  if (body != (p == 7 ? 3u : 2u)) return 0x7F;
+  if (p < 1 || p > 9) return 0x7F;
+  if (body != (p == 7 || p == 8 ? 3u : 2u)) return 0x7F;
   const uint8_t v = m[6];
   Settings n = *s;
   switch (p) {
@@ -244,6 +246,16 @@ uint8_t Answer(const Bytes& m, Settings* s) {
       n.glitch_us = us;
       break;
     }
+    case 8: {
+      const uint16_t deci = static_cast<uint16_t>(v | (m[7] << 7));
+      if (deci < 200 || deci > 3000) return 0x7F;
+      n.tempo_deci_bpm = deci;
+      break;
+    }
+    case 9:
+      if (v > 1) return 0x7F;
+      n.on_stop = v ? OnStop::kHold : OnStop::kStop;
+      break;
   }
   *s = n;
   return 0x41;
@@ -277,6 +289,7 @@ class Checker {
       if (a.kind == ActionKind::kButton && a.at < kScenarioStart) return out_;
     }
     ModelEdges();
+    ModelInternal();
     CheckClocks();
     CheckTiming();
     CheckFirstBytes();
@@ -504,6 +517,7 @@ class Checker {
     bool gives = false;  // clocks flow for it
     size_t clocks_from = 0;  // index into clocks_ of its first clock
     size_t clocks = 0;       // how many it owns
+    bool handover = false;   // it takes over from the internal clock: no Start owed
   };
 
   void ModelEdges() {
@@ -552,6 +566,151 @@ class Checker {
     }
   }
 
+  // ---- The internal clock (README "Internal clock") ----
+  // With nothing on the jack, a press (its release, or the long press firing) starts the
+  // internal clock: a Start or Continue, the downbeat one frame later, and clock k at
+  // downbeat + round(k * 4e8 / tempo in 0.1 BPM). With on-stop hold, a timeout while
+  // running goes on at the last interval: clock k of that edge at edge + L +
+  // round(k * interval / N) from k = N, those already due back to back. Either ends at a
+  // Stop, or at an edge, which takes over with no Start. Their clocks belong to no edge:
+  // they are judged here and taken out of clocks_.
+  // Whether the clock is present at t: the last edge before it has not timed out.
+  bool ClockPresentAt(uint64_t t) const {
+    const EdgeModel* last = nullptr;
+    for (const EdgeModel& e : edges_) {
+      if (e.at > t) break;
+      last = &e;
+    }
+    if (last == nullptr || t > last->deadline) return false;
+    // A restart edge after a settings change: the firmware takes new settings afresh and
+    // may time that edge out at its own first-edge rule (issue 11's pending settings bugs);
+    // whether the clock is present is then not this model's to say.
+    if (last->restart) {
+      const uint64_t from = last == &edges_[0] ? 0 : (last - 1)->deadline;
+      for (const Request& q : requests_) {
+        if (q.reply_code == 0x41 && q.at >= from && q.at < last->at) return false;
+      }
+    }
+    // A Stop since that edge with no press, reset or gate to cause it (a pending bug, which
+    // CheckStops reports) is the firmware taking the clock for gone: so does this model.
+    for (const TxByte& x : transport_) {
+      if (x.byte != 0xFC || x.cycle <= last->at || x.cycle >= t) continue;
+      bool caused = false;
+      for (const Press& p : presses_) caused |= x.cycle >= p.down && x.cycle <= p.down + 30 * kMs;
+      for (uint64_t r : reset_rises_) caused |= x.cycle >= r && x.cycle <= r + 30 * kMs;
+      for (const auto& g : gate_changes_) caused |= x.cycle >= g.first && x.cycle <= g.first + 30 * kMs;
+      if (!caused) return false;
+    }
+    return true;
+  }
+
+  // Walks the clocks after `after` against origin + round(k * num / den) from clock
+  // `first`, up to the next Stop or the hand-over edge; marks them internal.
+  void WalkInternal(uint64_t after, uint64_t origin, uint64_t num, uint64_t den,
+                    uint64_t first, bool held, std::vector<bool>* internal) {
+    uint64_t stop = UINT64_MAX;
+    for (const TxByte& x : transport_) {
+      if (x.byte == 0xFC && x.cycle > after) {
+        stop = x.cycle;
+        break;
+      }
+    }
+    size_t edge = edges_.size();
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      if (edges_[i].at > after) {
+        edge = i;
+        break;
+      }
+    }
+    const uint64_t edge_at = edge < edges_.size() ? edges_[edge].at : UINT64_MAX;
+    if (edge < edges_.size() && edge_at < stop) {
+      edges_[edge].handover = true;
+      edges_[edge].divided = (edges_[edge].n * num + den / 2) / den;
+    }
+    uint64_t k = first;
+    bool catching_up = held;
+    uint64_t prev = 0;
+    for (size_t c = ClocksBefore(after + 1); c < clocks_.size(); ++c) {
+      const uint64_t at = clocks_[c];
+      if (at > stop) break;
+      const uint64_t ideal = origin + (2 * k * num + den) / (2 * den);
+      const uint64_t diff = at > ideal ? at - ideal : ideal - at;
+      // Past the edge only a clock booked ahead on the grid is still the internal clock's.
+      if (edge_at != UINT64_MAX && at >= edge_at + 8192 + 640) break;
+      if (edge_at != UINT64_MAX && at >= edge_at && diff > kTimingBar) break;
+      (*internal)[c] = true;
+      internal_cycles_.push_back(at);
+      if (catching_up && at > ideal + kTimingBar) {
+        if (prev != 0 && at - prev > kCheckedFrameCycles + kLineRateSlack) {
+          Add("internal-timing", at, "a held clock owed at " + At(ideal) + " is not back to back");
+        }
+      } else {
+        catching_up = false;
+        if (diff > kTimingBar) {
+          Add("internal-timing", at, "internal clock " + std::to_string(k) + " off its ideal " +
+                                      At(ideal) + " by " + Us(diff));
+          return;
+        }
+      }
+      prev = at;
+      ++k;
+    }
+  }
+
+  void ModelInternal() {
+    latency_ = Latency();
+    std::vector<bool> internal(clocks_.size(), false);
+    for (size_t t = 0; t < transport_.size(); ++t) {
+      const TxByte& x = transport_[t];
+      if (x.byte != 0xFA && x.byte != 0xFB) continue;
+      bool with_edge = false;
+      for (const EdgeModel& e : edges_) {
+        if (e.at > x.cycle) break;
+        with_edge |= x.cycle <= e.at + latency_ + 26 * kCheckedFrameCycles;
+      }
+      if (with_edge) continue;
+      // What asked for it, with no clock on the jack at that moment: a press, or a reset
+      // while the internal clock ran (it restarts).
+      bool asked = false;
+      for (const Press& p : presses_) {
+        const uint64_t ev = p.is_long ? p.down + kLongPress : p.up;
+        asked |= x.cycle >= ev && x.cycle <= ev + 60 * kMs && !ClockPresentAt(ev);
+      }
+      std::vector<uint64_t> rises = reset_rises_;
+      for (const auto& g : gate_changes_) {
+        if (g.second) rises.push_back(g.first);  // a gate's rise is a reset in trigger mode
+      }
+      for (uint64_t r : rises) {
+        asked |= x.cycle >= r && x.cycle <= r + 30 * kMs && !ClockPresentAt(r) &&
+                 StoredAt(r).reset_mode == ResetMode::kTrigger;
+      }
+      if (!asked) continue;  // CheckStarts says what is wrong with it
+      internal_starts_.push_back(x.cycle);
+      const uint16_t tempo = StoredAt(x.cycle).tempo_deci_bpm;
+      WalkInternal(x.cycle, x.cycle + kCheckedFrameCycles, 400000000ULL, tempo, 0, false,
+                   &internal);
+    }
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      const EdgeModel& e = edges_[i];
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : run_.cycles;
+      if (e.s.on_stop != OnStop::kHold || e.restart || next <= e.deadline + kLineRateSlack ||
+          !WireRunning(e.deadline)) {
+        continue;
+      }
+      WalkInternal(e.deadline - 1, e.at + latency_, e.divided, e.n, e.n, true, &internal);
+    }
+    std::vector<uint64_t> kept;
+    for (size_t c = 0; c < clocks_.size(); ++c) {
+      if (!internal[c]) kept.push_back(clocks_[c]);
+    }
+    clocks_.swap(kept);
+    std::sort(internal_cycles_.begin(), internal_cycles_.end());
+  }
+
+  bool InternalClockAt(uint64_t t) const {
+    return std::binary_search(internal_cycles_.begin(), internal_cycles_.end(), t);
+  }
+
   uint64_t Latency() {
     // L: the most common delay from an edge to its first byte, over edges that found the
     // line free.
@@ -569,7 +728,6 @@ class Checker {
   }
 
   void CheckClocks() {
-    latency_ = Latency();
     if (latency_ > 320) Add("latency", 0, "L is " + Us(latency_) + ", above 20 us");
     size_t owed_total = 0;  // clocks owed by the edges before this one
     for (size_t i = 0; i < edges_.size(); ++i) {
@@ -701,6 +859,12 @@ class Checker {
       // A reset, gate or press that comes with the edge sends its own byte first.
       if (EventBetween(e.at - kMs, e.at + kMs)) continue;
       uint64_t free_at = b > 0 ? run_.tx[b - 1].cycle + kCheckedFrameCycles : 0;
+      // At a hand-over the internal clock's last clock may be booked just after the edge.
+      while (b < run_.tx.size() && run_.tx[b].byte == 0xF8 && InternalClockAt(run_.tx[b].cycle)) {
+        free_at = run_.tx[b].cycle + kCheckedFrameCycles;
+        ++b;
+      }
+      if (b >= run_.tx.size()) continue;
       if (!EngineByte(b)) {
         // A merged byte started after the edge: allowed outside the edge's window, once.
         if (i > 0 && InWindow(edges_[i - 1], e.at) && b > 0) {
@@ -811,6 +975,7 @@ class Checker {
       }
       if (next <= e.deadline + kLineRateSlack || !e.judged) continue;
       if (!WireRunning(e.deadline)) continue;
+      if (e.s.on_stop == OnStop::kHold) continue;  // the held clock goes on, no Stop
       bool stopped = false;
       for (const TxByte& x : transport_) {
         if (x.byte != 0xFC || x.cycle < e.deadline) continue;
@@ -896,6 +1061,8 @@ class Checker {
         if (e.at > x.cycle) break;
         with_edge |= x.cycle <= e.at + latency_ + 26 * kCheckedFrameCycles;
       }
+      with_edge |= std::find(internal_starts_.begin(), internal_starts_.end(), x.cycle) !=
+                   internal_starts_.end();
       if (!with_edge) {
         Add("start-cause", x.cycle, "a Start or Continue at " + At(x.cycle) + " with no edge");
       }
@@ -904,7 +1071,7 @@ class Checker {
     // mode with auto-start on, when nothing else armed or disarmed it.
     for (size_t i = 0; i < edges_.size(); ++i) {
       const EdgeModel& e = edges_[i];
-      if (!e.restart || !e.judged || !e.s.auto_start ||
+      if (!e.restart || !e.judged || !e.s.auto_start || e.handover ||
           e.s.reset_mode != ResetMode::kTrigger) {
         continue;
       }
@@ -956,7 +1123,12 @@ class Checker {
       if (din_spp) continue;
       // Transport in the press's own window is ambiguous (a Stop by this very press).
       bool ambiguous = false;
-      for (const TxByte& x : transport_) ambiguous |= x.cycle + kPoll >= p.down - kDebounce && x.cycle <= fires + kPoll;
+      for (const TxByte& x : transport_) {
+        // (The Continue of the internal clock this press starts is its answer, not a race.)
+        const bool internal = std::find(internal_starts_.begin(), internal_starts_.end(),
+                                        x.cycle) != internal_starts_.end();
+        ambiguous |= !internal && x.cycle + kPoll >= p.down - kDebounce && x.cycle <= fires + kPoll;
+      }
       if (ambiguous) continue;
       // The position the wire is at: clocks while running since the last Start/Continue.
       // A Continue resumes from the Song Position the wire carried before it.
@@ -1158,7 +1330,7 @@ class Checker {
       return;
     }
     const uint8_t code = m.bytes.size() >= 5 ? m.bytes[4] : 0;
-    const size_t whole = code == 0x41 ? 15 : code == 0x44 ? 16 : code == 0x7F ? 8 : 0;
+    const size_t whole = code == 0x41 ? 18 : code == 0x44 ? 16 : code == 0x45 ? 39 : code == 0x7F ? 8 : 0;
     if (m.bytes.size() != whole) {
       Add("reply-truncated", m.at, "a settings reply of " + std::to_string(m.bytes.size()) +
                                        " bytes: " + Hex(m.bytes));
@@ -1301,6 +1473,8 @@ class Checker {
   std::vector<size_t> module_spp_bytes_;
   std::vector<uint64_t> spurious_stops_;
   std::vector<EdgeModel> edges_;
+  std::vector<uint64_t> internal_starts_;  // Starts and Continues of the internal clock
+  std::vector<uint64_t> internal_cycles_;  // its clocks, sorted
   uint64_t latency_ = 0;
   uint8_t last_host_status_ = 0;  // the running status on DIN out, when the host's
   bool unmodelled_ = false;

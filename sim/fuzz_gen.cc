@@ -111,6 +111,9 @@ std::vector<int> SettingsRequest(Picker* p) {
           m.push_back((us >> 7) & 0x7F);
           break;
         }
+        // Param 8 (the tempo, two bytes) keeps the one-byte form it had before the
+        // setting existed: a NAK. So every seed plays the scenario it played then; the
+        // shipped internal-*.txt scenarios set the tempo.
         default: m.push_back(valid ? p->Int(0, 1) : 2); break;
       }
     }

@@ -59,8 +59,20 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   out << "\n  pulses in " << a.pulses << ": accepted " << a.accepted << ", rejected as glitches "
       << a.rejected << "\n";
   if (a.balance_checked) {
-    out << "  clocks lost or invented: " << a.clock_balance << " (sent " << a.clocks
-        << ", expected " << a.accepted * a.n << ")\n";
+    out << "  clocks lost or invented: " << a.clock_balance << " (sent "
+        << a.clocks - a.internal_clocks << " for the edges, expected " << a.accepted * a.n
+        << ")\n";
+  }
+  for (const Analysis::InternalRun& r : a.internal_runs) {
+    char buf[320];
+    std::snprintf(buf, sizeof(buf),
+                  "  internal clock (%s) from %.6f s at %.2f BPM: %zu clocks to %s, %zu owed back "
+                  "to back%s; error on the grid max %lld cycles, last clock %lld cycles at %.6f s\n",
+                  r.held ? "held" : "button", (r.from - kScenarioStart) / 16e6, r.bpm, r.clocks,
+                  r.ends.c_str(), r.owed, r.back_to_back ? "" : " (NOT back to back)",
+                  static_cast<long long>(r.max_error), static_cast<long long>(r.last_error),
+                  r.last_at > kScenarioStart ? (r.last_at - kScenarioStart) / 16e6 : 0.0);
+    out << buf;
   }
   out << "  position check: " << a.position_checked << " edges, " << a.position_failures
       << " failures";

@@ -377,9 +377,25 @@ class Parser {
       const uint64_t us = Duration(v) / 16;
       if (us < 250 || us > 4000) throw ParseError{"glitch window is 0.25ms to 4ms"};
       st.glitch_us = static_cast<uint16_t>(us);
+    } else if (w[1] == "tempo") {
+      const double bpm = Number(v, "a tempo in BPM");
+      const double deci = std::round(bpm * 10);
+      if (deci < kMinTempoDeciBpm || deci > kMaxTempoDeciBpm || std::fabs(deci - bpm * 10) > 1e-6) {
+        throw ParseError{"tempo is 20.0 to 300.0 BPM in steps of 0.1"};
+      }
+      st.tempo_deci_bpm = static_cast<uint16_t>(deci);
+    } else if (w[1] == "on-stop") {
+      if (v == "stop") {
+        st.on_stop = OnStop::kStop;
+      } else if (v == "hold") {
+        st.on_stop = OnStop::kHold;
+      } else {
+        throw ParseError{"on-stop is stop or hold"};
+      }
     } else {
       throw ParseError{"unknown setting '" + w[1] +
-                       "' (reset-mode, timeout, clocks-while-stopped, auto-start, thru, glitch)"};
+                       "' (reset-mode, timeout, clocks-while-stopped, auto-start, thru, glitch, "
+                       "tempo, on-stop)"};
     }
     s_->settings_given = true;
   }

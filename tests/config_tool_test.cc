@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "tools/config_args.h"
@@ -40,6 +41,14 @@ TEST(ConfigTool, BadArgumentsSayWhatIsWrong) {
   EXPECT_EQ(error, "nothing to ask: give a request such as --get or --ppqn 4");
   EXPECT_FALSE(ParseConfigArgs({"--print", "--colour"}, &c, &error));
   EXPECT_EQ(error, "unknown argument '--colour'");
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--tempo", "300.1"}, &c, &error));
+  EXPECT_EQ(error, "--tempo is 20.0 to 300.0 BPM in steps of 0.1: '300.1'");
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--tempo", "128.55"}, &c, &error));
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--on-stop", "pause"}, &c, &error));
+  EXPECT_EQ(error, "--on-stop is stop or hold: 'pause'");
+  ASSERT_TRUE(ParseConfigArgs({"--print", "--tempo", "128.5", "--on-stop", "hold"}, &c, &error));
+  EXPECT_EQ(Hex(c.requests[0]), "F0 7D 63 32 02 08 05 0A F7");  // 1285 = 0x505
+  EXPECT_EQ(Hex(c.requests[1]), "F0 7D 63 32 02 09 01 F7");
 }
 
 // A file in the test directory that belongs to the running test alone: ctest runs each
@@ -72,13 +81,62 @@ TEST(ConfigTool, SetsAndReadsBackThroughAmidi) {
   std::string out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --get", &out), 0);
   EXPECT_EQ(out, "ppqn 1, reset-mode trigger, timeout 2, clocks-while-stopped on, auto-start on, "
-                 "thru on, glitch-ms 1.00 (EEPROM was blank at power-up)\n");
+                 "thru on, glitch-ms 1.00, tempo 120.0, on-stop stop (EEPROM was blank at power-up)\n");
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --tempo 128.5 --on-stop hold", &out), 0);
+  EXPECT_NE(out.find("tempo 128.5, on-stop hold"), std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --ppqn 4 --timeout 5", &out), 0);
   EXPECT_NE(out.find("ppqn 4, reset-mode trigger, timeout 5"), std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --identity", &out), 0);
-  EXPECT_EQ(out, "cv2midi firmware 0.5.0\n");
+  EXPECT_EQ(out, "cv2midi firmware 0.6.0\n");
   EXPECT_EQ(RunTool("--port hw:9,0,0 --defaults --get", &out), 0);
   EXPECT_NE(out.find("ppqn 1,"), std::string::npos) << out;
+}
+
+TEST(ConfigTool, StatusIsOneReadableLine) {
+  std::remove(TestFile(".state").c_str());
+  std::string out;
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --tempo 133.3", &out), 0);
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --status", &out), 0);
+  EXPECT_EQ(out, "internal clock, running, 133.30 BPM, ppqn 1, position 4242 beats; edges 300000, "
+                 "glitches 2, catch-up bursts 3, timeouts 4, merged dropped 5, "
+                 "USB dropped 268435455\n");
+  ConfigCommand c;
+  std::string error;
+  ASSERT_TRUE(ParseConfigArgs({"--print", "--status"}, &c, &error)) << error;
+  EXPECT_EQ(Hex(c.requests[0]), "F0 7D 63 32 05 F7");
+  EXPECT_FALSE(ParseConfigArgs({"--port", "hw:1", "--watch", "--get"}, &c, &error));
+  EXPECT_EQ(error, "--watch takes no other request");
+}
+
+TEST(ConfigTool, WatchRepeatsTheStatusUntilInterrupted) {
+  std::string out;
+  // SIGINT after 2.5 s: two or three lines, then a clean exit.
+  const std::string cmd = "PATH='" + std::string(CV2MIDI_FAKE_AMIDI_DIR) + ":'\"$PATH\" " +
+                          "FAKE_AMIDI_STATE='" + TestFile(".state") + "' timeout --preserve-status -s INT 2.5 '" +
+                          CV2MIDI_CONFIG_TOOL + "' --port hw:9,0,0 --wait 0.05 --watch > '" +
+                          TestFile(".out") + "' 2>&1";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::ifstream in(TestFile(".out"));
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_EQ(line.rfind("internal clock, running, 120.00 BPM", 0), 0u) << line;
+    ++lines;
+  }
+  EXPECT_GE(lines, 2);
+  EXPECT_LE(lines, 3);
+}
+
+TEST(ConfigTool, HelpExitsZeroAndListPortsFindsTheModule) {
+  std::string out;
+  EXPECT_EQ(RunTool("--help", &out), 0);
+  EXPECT_NE(out.find("--status"), std::string::npos);
+  EXPECT_EQ(RunTool("--port hw:1 --get --help", &out), 0);
+  EXPECT_EQ(RunTool("", &out), 2);
+  EXPECT_EQ(RunTool("--list-ports", &out), 0);
+  EXPECT_EQ(out, "IO  hw:2,0,0  cv2midi MIDI 1\n");
+  EXPECT_EQ(Cv2midiPorts("Dir Device    Name\nIO  hw:0,0,0  Midi Through Port-0\n").size(), 0u);
 }
 
 TEST(ConfigTool, NoAnswerIsAnErrorNamingTheRequest) {

@@ -3,6 +3,8 @@
 // FAKE_AMIDI_STATE, and writes the reply where -r asks. FAKE_AMIDI_SILENT: no reply.
 // `amidi --serve` is the same module for the web page's browser test: one request in hex per
 // line on stdin, its reply in hex per line on stdout, the settings kept for the whole run.
+// Its status: the internal clock running at the tempo setting, fixed position and counters.
+// `amidi -l` lists two ports, one of them a cv2midi.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -30,10 +32,22 @@ class FakeModule {
   }
 
   std::vector<uint8_t> Answer(const std::vector<uint8_t>& request) {
-    uint8_t reply[cv2midi::sysex::kMaxMessage];
+    uint8_t reply[cv2midi::sysex::kMaxReply];
     bool changed = false;
+    cv2midi::sysex::Status st;
+    st.source = cv2midi::sysex::ClockSourceCode::kInternal;
+    st.running = true;
+    st.tempo_centi_bpm = 10UL * settings_.tempo_deci_bpm;
+    st.ppqn = settings_.ppqn;
+    st.song_position = 4242;
+    st.edges = 300000;  // past 2^14 and 2^21: every 7-bit group carries
+    st.glitches = 2;
+    st.bursts = 3;
+    st.timeouts = 4;
+    st.merged_dropped = 5;
+    st.usb_dropped = 268435455;  // 2^28 - 1, the largest a counter shows
     const size_t n = cv2midi::sysex::Handle(request.data(), request.size(), status_, &settings_,
-                                            &changed, reply);
+                                            &changed, reply, &st);
     if (changed && state_path_ != nullptr) {
       uint8_t block[cv2midi::kSettingsBytes];
       cv2midi::EncodeSettings(settings_, block);
@@ -74,6 +88,10 @@ int Serve(FakeModule* module) {
 int main(int argc, char** argv) {
   FakeModule module(std::getenv("FAKE_AMIDI_STATE"));
   if (argc == 2 && std::string(argv[1]) == "--serve") return Serve(&module);
+  if (argc == 2 && std::string(argv[1]) == "-l") {
+    std::printf("Dir Device    Name\nIO  hw:0,0,0  Midi Through Port-0\nIO  hw:2,0,0  cv2midi MIDI 1\n");
+    return 0;
+  }
   std::string send, receive;
   for (int i = 1; i + 1 < argc; ++i) {
     const std::string a = argv[i];

@@ -53,6 +53,36 @@ TEST(FuzzCheck, AContractRunIsClean) {
   EXPECT_EQ(Kinds(Play("tempo 120 for 4 beats\nramp 120 to 300 over 8 beats\nsilence 1s\n")), "");
 }
 
+// The internal clock (issue 15): a press with nothing on the jack, its clocks on
+// start + round(k * 4e8 / tempo), a pulse taking over.
+TEST(FuzzCheck, TheInternalClockIsNoInventionButItsTimingIsJudged) {
+  const char kInternal[] =
+      "setting tempo 133.3\nbutton at 100ms\nsilence 2s\ntempo 140 for 4 beats\nsilence 2s\n";
+  RunResult run = Play(kInternal);
+  EXPECT_EQ(Kinds(run), "");
+  RunResult moved = run;
+  moved.tx[Nth(moved, 0xF8, 40)].cycle += 20;  // 1.25 us off its ideal
+  EXPECT_TRUE(Has(moved, "internal-timing")) << Kinds(moved);
+  // A clock more on the internal grid than the run has, after the pulses stopped.
+  RunResult extra = run;
+  Insert(&extra, extra.tx.back().cycle + 3 * 16000000ULL, 0xF8);
+  EXPECT_TRUE(Has(extra, "clock-invented")) << Kinds(extra);
+  // A Start with no press and no edge is still a Start with no cause.
+  RunResult uncaused = Play("silence 1s\ntempo 120 for 4 beats\nsilence 2s\n");
+  EXPECT_EQ(Kinds(uncaused), "");
+  Insert(&uncaused, 8000000, 0xFA);
+  EXPECT_TRUE(Has(uncaused, "start-cause")) << Kinds(uncaused);
+}
+
+TEST(FuzzCheck, AHeldClockThatStopsOrDriftsIsCaught) {
+  const char kHold[] = "setting on-stop hold\ntempo 120 for 4 beats\nsilence 3s\n";
+  RunResult run = Play(kHold);
+  EXPECT_EQ(Kinds(run), "");
+  RunResult moved = run;
+  moved.tx[moved.tx.size() - 10].cycle += 20;
+  EXPECT_TRUE(Has(moved, "internal-timing")) << Kinds(moved);
+}
+
 TEST(FuzzCheck, ALostClock) {
   RunResult run = Play(kSteady);
   run.tx.erase(run.tx.begin() + static_cast<long>(Nth(run, 0xF8, 30)));

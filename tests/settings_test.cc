@@ -14,6 +14,8 @@ Settings NonDefault() {
   s.auto_start = false;
   s.thru = false;
   s.glitch_us = 2500;
+  s.tempo_deci_bpm = 1333;
+  s.on_stop = OnStop::kHold;
   return s;
 }
 
@@ -29,6 +31,40 @@ TEST(Settings, RoundTripsThroughTheEepromBlock) {
   EXPECT_FALSE(back.auto_start);
   EXPECT_FALSE(back.thru);
   EXPECT_EQ(back.glitch_us, 2500);
+  EXPECT_EQ(back.tempo_deci_bpm, 1333);
+  EXPECT_EQ(back.on_stop, OnStop::kHold);
+}
+
+// A block written by firmware 0.5 (layout version 1, 12 bytes, then erased EEPROM): its
+// settings load, the tempo and on-stop take their defaults.
+TEST(Settings, AVersionOneBlockStillLoads) {
+  uint8_t block[kSettingsBytes];
+  const uint8_t v1[10] = {'c', '2', 1, 4, 1, 5, 0x02, 0xC4, 0x09, 0};
+  for (size_t i = 0; i < 10; ++i) block[i] = v1[i];
+  const uint16_t crc = Crc16(block, 10);
+  block[10] = static_cast<uint8_t>(crc);
+  block[11] = static_cast<uint8_t>(crc >> 8);
+  block[12] = block[13] = 0xFF;
+  Settings s;
+  ASSERT_EQ(DecodeSettings(block, &s), SettingsStatus::kOk);
+  EXPECT_EQ(s.ppqn, 4);
+  EXPECT_EQ(s.reset_mode, ResetMode::kRunGate);
+  EXPECT_EQ(s.timeout_multiple, 5);
+  EXPECT_FALSE(s.clocks_while_stopped);
+  EXPECT_TRUE(s.auto_start);
+  EXPECT_EQ(s.glitch_us, 2500);
+  EXPECT_EQ(s.tempo_deci_bpm, 1200);
+  EXPECT_EQ(s.on_stop, OnStop::kStop);
+  // The same block with a flipped CRC bit, or with version 2's on-stop bit, is corrupt.
+  block[10] ^= 1;
+  EXPECT_EQ(DecodeSettings(block, &s), SettingsStatus::kCorrupt);
+  block[10] ^= 1;
+  block[6] |= 8;
+  const uint16_t crc8 = Crc16(block, 10);
+  block[10] = static_cast<uint8_t>(crc8);
+  block[11] = static_cast<uint8_t>(crc8 >> 8);
+  EXPECT_EQ(DecodeSettings(block, &s), SettingsStatus::kCorrupt);
+  EXPECT_EQ(s.ppqn, 1);
 }
 
 TEST(Settings, BlankEepromGivesTheDefaults) {
@@ -70,6 +106,13 @@ TEST(Settings, OutOfRangeValuesWithAValidCrcAreRejected) {
   s = Settings();
   s.timeout_multiple = 9;
   EXPECT_FALSE(SettingsValid(s));
+  s = Settings();
+  s.tempo_deci_bpm = 199;
+  EXPECT_FALSE(SettingsValid(s));
+  s.tempo_deci_bpm = 3001;
+  EXPECT_FALSE(SettingsValid(s));
+  s.tempo_deci_bpm = 3000;
+  EXPECT_TRUE(SettingsValid(s));
 }
 
 TEST(Settings, EngineSettingsCarryTheGlitchWindowInTicks) {

@@ -85,7 +85,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "usb-reset.txt", "usb-suspend.txt", "usb-out.txt", "usb-none.txt",
                     "settings-din.txt", "settings-usb.txt", "settings-setup.txt",
                     "settings-corrupt.txt", "settings-garbage.txt",
-                    "settings-while-running.txt"),
+                    "settings-while-running.txt", "internal-handover-140.txt",
+                    "internal-hold.txt"),
     ScenarioTestName);
 
 // Issue 11's minimal scenarios of the firmware bugs still open, in the line, settings and

@@ -10,7 +10,7 @@ namespace {
 
 std::vector<uint8_t> Ask(std::vector<uint8_t> request, Settings* s, bool* changed,
                          SettingsStatus status = SettingsStatus::kOk) {
-  uint8_t reply[kMaxMessage];
+  uint8_t reply[kMaxReply];
   const size_t n = Handle(request.data(), request.size(), status, s, changed, reply);
   return std::vector<uint8_t>(reply, reply + n);
 }
@@ -20,7 +20,8 @@ TEST(SysexConfig, GetAllReportsEverySettingAndTheBootStatus) {
   bool changed;
   const auto r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x01, 0xF7}, &s, &changed, SettingsStatus::kCorrupt);
   EXPECT_EQ(r, (std::vector<uint8_t>{0xF0, 0x7D, 0x63, 0x32, 0x41, 2, 1, 0, 2, 1, 1, 1,
-                                     1000 & 0x7F, 1000 >> 7, 0xF7}));
+                                     1000 & 0x7F, 1000 >> 7, 1200 & 0x7F, 1200 >> 7, 0,
+                                     0xF7}));
   EXPECT_FALSE(changed);
   Reply d;
   ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
@@ -46,7 +47,8 @@ TEST(SysexConfig, SetOneChangesOnlyThatAndRepliesWithAll) {
   // Every parameter, and the two-byte glitch window.
   const std::pair<Param, uint16_t> sets[] = {{kResetMode, 1}, {kTimeout, 6},
                                              {kClocksWhileStopped, 0}, {kAutoStart, 0},
-                                             {kThru, 0}, {kGlitchUs, 3500}};
+                                             {kThru, 0}, {kGlitchUs, 3500},
+                                             {kTempo, 1285}, {kOnStop, 1}};
   for (const auto& p : sets) {
     const size_t m = EncodeSet(p.first, p.second, req);
     Ask(std::vector<uint8_t>(req, req + m), &s, &changed);
@@ -58,6 +60,88 @@ TEST(SysexConfig, SetOneChangesOnlyThatAndRepliesWithAll) {
   EXPECT_FALSE(s.auto_start);
   EXPECT_FALSE(s.thru);
   EXPECT_EQ(s.glitch_us, 3500);
+  EXPECT_EQ(s.tempo_deci_bpm, 1285);
+  EXPECT_EQ(s.on_stop, OnStop::kHold);
+  const size_t m = EncodeSet(kTempo, 1285, req);
+  EXPECT_EQ(std::vector<uint8_t>(req, req + m),
+            (std::vector<uint8_t>{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x08, 1285 & 0x7F, 1285 >> 7, 0xF7}));
+  const auto r2 = Ask(std::vector<uint8_t>(req, req + m), &s, &changed);
+  ASSERT_TRUE(DecodeReply(r2.data(), r2.size(), &d));
+  EXPECT_EQ(d.settings.tempo_deci_bpm, 1285);
+  EXPECT_EQ(d.settings.on_stop, OnStop::kHold);
+}
+
+TEST(SysexConfig, TempoOutsideTwentyToThreeHundredIsRefused) {
+  Settings s;
+  bool changed;
+  uint8_t req[kMaxMessage];
+  for (uint16_t deci : {199, 3001, 0}) {
+    const size_t n = EncodeSet(kTempo, deci, req);
+    const auto r = Ask(std::vector<uint8_t>(req, req + n), &s, &changed);
+    Reply d;
+    ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+    EXPECT_EQ(d.code, kNak) << deci;
+    EXPECT_EQ(d.nak_reason, kBadValue) << deci;
+    EXPECT_FALSE(changed);
+  }
+  for (uint16_t deci : {200, 3000}) {
+    const size_t n = EncodeSet(kTempo, deci, req);
+    Ask(std::vector<uint8_t>(req, req + n), &s, &changed);
+    EXPECT_TRUE(changed) << deci;
+    EXPECT_EQ(s.tempo_deci_bpm, deci);
+  }
+}
+
+TEST(SysexConfig, StatusRepliesWithSourceTempoPositionAndCounters) {
+  Status st;
+  st.source = ClockSourceCode::kExternal;
+  st.running = true;
+  st.tempo_centi_bpm = 13330;  // 133.30 BPM
+  st.ppqn = 4;
+  st.song_position = 300;
+  st.edges = 0x0FEDCBA9;
+  st.glitches = 1;
+  st.bursts = 2;
+  st.timeouts = 3;
+  st.merged_dropped = 4;
+  st.usb_dropped = 5;
+  Settings s;
+  bool changed;
+  uint8_t reply[kMaxReply];
+  const uint8_t req[] = {0xF0, 0x7D, 0x63, 0x32, 0x05, 0xF7};
+  const size_t n = Handle(req, sizeof(req), SettingsStatus::kOk, &s, &changed, reply, &st);
+  EXPECT_FALSE(changed);
+  const std::vector<uint8_t> bytes(reply, reply + n);
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{
+                       0xF0, 0x7D, 0x63, 0x32, 0x45, 1, 1,
+                       13330 & 0x7F, (13330 >> 7) & 0x7F, 0, 4,  // tempo, ppqn
+                       300 & 0x7F, 300 >> 7, 0,                  // position
+                       0x29, 0x17, 0x37, 0x7F,                   // 0x0FEDCBA9 in 7-bit groups
+                       1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 0xF7}));
+  Reply d;
+  ASSERT_TRUE(DecodeReply(bytes.data(), bytes.size(), &d));
+  EXPECT_EQ(d.code, kStatusReply);
+  EXPECT_EQ(d.status_reply.source, ClockSourceCode::kExternal);
+  EXPECT_TRUE(d.status_reply.running);
+  EXPECT_EQ(d.status_reply.tempo_centi_bpm, 13330u);
+  EXPECT_EQ(d.status_reply.ppqn, 4);
+  EXPECT_EQ(d.status_reply.song_position, 300u);
+  EXPECT_EQ(d.status_reply.edges, 0x0FEDCBA9u);
+  EXPECT_EQ(d.status_reply.usb_dropped, 5u);
+  // Without a status to give, and with an argument, a NAK.
+  size_t m = Handle(req, sizeof(req), SettingsStatus::kOk, &s, &changed, reply);
+  ASSERT_TRUE(DecodeReply(reply, m, &d));
+  EXPECT_EQ(d.code, kNak);
+  EXPECT_EQ(d.nak_reason, kUnknownCommand);
+  const uint8_t longer[] = {0xF0, 0x7D, 0x63, 0x32, 0x05, 0x00, 0xF7};
+  m = Handle(longer, sizeof(longer), SettingsStatus::kOk, &s, &changed, reply, &st);
+  ASSERT_TRUE(DecodeReply(reply, m, &d));
+  EXPECT_EQ(d.nak_reason, kBadLength);
+  // A reply one byte short, or with source 4, is no reply.
+  EXPECT_FALSE(DecodeReply(bytes.data(), bytes.size() - 2, &d));
+  std::vector<uint8_t> bad = bytes;
+  bad[5] = 4;
+  EXPECT_FALSE(DecodeReply(bad.data(), bad.size(), &d));
 }
 
 TEST(SysexConfig, RestoreDefaultsAndIdentity) {

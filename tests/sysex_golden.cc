@@ -30,10 +30,11 @@ std::string SettingsJson(const Settings& s) {
   char buf[256];
   std::snprintf(buf, sizeof(buf),
                 "{\"ppqn\": %d, \"resetMode\": %d, \"timeout\": %d, \"clocksWhileStopped\": %s, "
-                "\"autoStart\": %s, \"thru\": %s, \"glitchUs\": %d}",
+                "\"autoStart\": %s, \"thru\": %s, \"glitchUs\": %d, \"tempo\": %d, \"onStop\": %d}",
                 s.ppqn, static_cast<int>(s.reset_mode), s.timeout_multiple,
                 s.clocks_while_stopped ? "true" : "false", s.auto_start ? "true" : "false",
-                s.thru ? "true" : "false", s.glitch_us);
+                s.thru ? "true" : "false", s.glitch_us, s.tempo_deci_bpm,
+                static_cast<int>(s.on_stop));
   return buf;
 }
 
@@ -51,6 +52,18 @@ std::string DecodedJson(const uint8_t* msg, size_t size) {
       std::snprintf(buf, sizeof(buf), "{\"kind\": \"identity\", \"version\": [%d, %d, %d]}",
                     r.version[0], r.version[1], r.version[2]);
       return buf;
+    case sysex::kStatusReply: {
+      const sysex::Status& st = r.status_reply;
+      char more[400];
+      std::snprintf(more, sizeof(more),
+                    "{\"kind\": \"status\", \"source\": %d, \"running\": %s, \"tempoCentiBpm\": %u, "
+                    "\"ppqn\": %d, \"songPosition\": %u, \"edges\": %u, \"glitches\": %u, "
+                    "\"bursts\": %u, \"timeouts\": %u, \"mergedDropped\": %u, \"usbDropped\": %u}",
+                    static_cast<int>(st.source), st.running ? "true" : "false", st.tempo_centi_bpm,
+                    st.ppqn, st.song_position, st.edges, st.glitches, st.bursts, st.timeouts,
+                    st.merged_dropped, st.usb_dropped);
+      return more;
+    }
     case sysex::kNak:
       std::snprintf(buf, sizeof(buf), "{\"kind\": \"nak\", \"command\": %d, \"reason\": %d}",
                     r.nak_command, r.nak_reason);
@@ -69,11 +82,12 @@ class Writer {
 
   // The handler's answer to `request` from a module in the given state.
   void Exchange(const std::string& name, const std::vector<uint8_t>& request,
-                SettingsStatus boot, Settings settings) {
+                SettingsStatus boot, Settings settings, const sysex::Status* status = nullptr) {
     const std::string before = SettingsJson(settings);
-    uint8_t reply[sysex::kMaxMessage];
+    uint8_t reply[sysex::kMaxReply];
     bool changed = false;
-    const size_t n = sysex::Handle(request.data(), request.size(), boot, &settings, &changed, reply);
+    const size_t n =
+        sysex::Handle(request.data(), request.size(), boot, &settings, &changed, reply, status);
     exchanges_.push_back("{\"name\": " + Quote(name) + ", \"request\": " +
                          Quote(Hex(request.data(), request.size())) + ", \"before\": " + before +
                          ", \"changed\": " + (changed ? "true" : "false") + ", \"reply\": " +
@@ -99,7 +113,7 @@ class Writer {
                                           static_cast<uint16_t>(v), m);
         Settings s;
         bool changed = false;
-        uint8_t reply[sysex::kMaxMessage];
+        uint8_t reply[sysex::kMaxReply];
         sysex::Handle(m, n, SettingsStatus::kOk, &s, &changed, reply);
         ok = changed;
       }
@@ -160,11 +174,13 @@ int main(int argc, char** argv) {
   w.Request("getAll", 0, 0, m, sysex::EncodeGetAll(m));
   w.Request("restoreDefaults", 0, 0, m, sysex::EncodeRestoreDefaults(m));
   w.Request("identity", 0, 0, m, sysex::EncodeIdentity(m));
+  w.Request("status", 0, 0, m, sysex::EncodeStatusRequest(m));
   const struct { int param; std::vector<int> values; } sets[] = {
       {sysex::kPpqn, {1, 2, 4, 8, 12, 24}},  {sysex::kResetMode, {0, 1}},
       {sysex::kTimeout, {2, 5, 8}},          {sysex::kClocksWhileStopped, {0, 1}},
       {sysex::kAutoStart, {0, 1}},           {sysex::kThru, {0, 1}},
       {sysex::kGlitchUs, {250, 1000, 1500, 2500, 4000}},
+      {sysex::kTempo, {200, 1200, 1285, 1333, 3000}}, {sysex::kOnStop, {0, 1}},
   };
   for (const auto& s : sets) {
     for (int v : s.values) {
@@ -181,6 +197,8 @@ int main(int argc, char** argv) {
   custom.auto_start = false;
   custom.thru = false;
   custom.glitch_us = 3333;
+  custom.tempo_deci_bpm = 1285;
+  custom.on_stop = cv2midi::OnStop::kHold;
   const Settings defaults;
   const SettingsStatus ok = SettingsStatus::kOk;
   w.Exchange("get all, stored", Msg({0x01}), ok, custom);
@@ -194,8 +212,26 @@ int main(int argc, char** argv) {
   w.Exchange("set auto-start off", Msg({0x02, 0x05, 0x00}), ok, defaults);
   w.Exchange("set thru off", Msg({0x02, 0x06, 0x00}), ok, defaults);
   w.Exchange("set glitch 2500 us", Msg({0x02, 0x07, 0x44, 0x13}), ok, defaults);
+  w.Exchange("set tempo 128.5 BPM", Msg({0x02, 0x08, 0x05, 0x0A}), ok, defaults);
+  w.Exchange("set on-stop hold", Msg({0x02, 0x09, 0x01}), ok, defaults);
   w.Exchange("restore the defaults", Msg({0x03}), SettingsStatus::kCorrupt, custom);
   w.Exchange("identity", Msg({0x04}), ok, defaults);
+  sysex::Status held;
+  held.source = sysex::ClockSourceCode::kHeld;
+  held.running = true;
+  held.tempo_centi_bpm = 300000;  // 3000.00 BPM: all three 7-bit groups
+  held.ppqn = 24;
+  held.song_position = 16383 + 1;
+  held.edges = 123456789;
+  held.glitches = 1;
+  held.bursts = 127;
+  held.timeouts = 128;
+  held.merged_dropped = 0;
+  held.usb_dropped = 268435455;
+  sysex::Status none;
+  w.Exchange("status, held at 3000 BPM", Msg({0x05}), ok, defaults, &held);
+  w.Exchange("status, no clock since power-up", Msg({0x05}), ok, defaults, &none);
+  w.Exchange("NAK wrong length: status with an argument", Msg({0x05, 0x00}), ok, defaults, &none);
   w.Exchange("NAK unknown request", Msg({0x10}), ok, defaults);
   w.Exchange("NAK wrong length: get all with an argument", Msg({0x01, 0x00}), ok, defaults);
   w.Exchange("NAK wrong length: glitch with one byte", Msg({0x02, 0x07, 0x10}), ok, defaults);
@@ -205,23 +241,36 @@ int main(int argc, char** argv) {
   w.Exchange("NAK value out of range: glitch 100 us", Msg({0x02, 0x07, 0x64, 0x00}), ok, custom);
   w.Exchange("NAK value out of range: a data byte over 7F", Msg({0x02, 0x01, 0x84}), ok,
              defaults);
-  w.Exchange("NAK unknown setting", Msg({0x02, 0x09, 0x01}), ok, defaults);
+  w.Exchange("NAK value out of range: tempo 19.9 BPM", Msg({0x02, 0x08, 0x47, 0x01}), ok, defaults);
+  w.Exchange("NAK value out of range: tempo 300.1 BPM", Msg({0x02, 0x08, 0x39, 0x17}), ok, defaults);
+  w.Exchange("NAK wrong length: tempo with one byte", Msg({0x02, 0x08, 0x10}), ok, defaults);
+  w.Exchange("NAK value out of range: on-stop 2", Msg({0x02, 0x09, 0x02}), ok, defaults);
+  w.Exchange("NAK unknown setting", Msg({0x02, 0x0A, 0x01}), ok, defaults);
 
-  w.Reply("get all with status 3", Msg({0x41, 0x03, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07}));
-  w.Reply("get all with PPQN 3", Msg({0x41, 0x00, 0x03, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07}));
-  w.Reply("get all with glitch 5000 us", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x08, 0x27}));
-  w.Reply("get all one byte short", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68}));
+  w.Reply("get all with status 3", Msg({0x41, 0x03, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00}));
+  w.Reply("get all with PPQN 3", Msg({0x41, 0x00, 0x03, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00}));
+  w.Reply("get all with glitch 5000 us", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x08, 0x27, 0x30, 0x09, 0x00}));
+  w.Reply("get all with tempo 10.0 BPM", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x64, 0x00, 0x00}));
+  w.Reply("get all with on-stop 2", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x02}));
+  w.Reply("get all one byte short", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09}));
+  w.Reply("get all of firmware 0.5 (no tempo)", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07}));
   w.Reply("identity one byte short", Msg({0x44, 0x00, 0x05, 0x00, 'c', 'v', '2', 'm', 'i', 'd'}));
   w.Reply("NAK one byte long", Msg({0x7F, 0x02, 0x03, 0x00}));
-  w.Reply("unknown reply code", Msg({0x45, 0x00}));
+  w.Reply("unknown reply code", Msg({0x46, 0x00}));
+  w.Reply("status one byte short", Msg({0x45, 0x01, 0x01, 0x00, 0x4B, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                        0, 0, 0, 0, 0, 0, 0}));
+  w.Reply("status with source 4", Msg({0x45, 0x04, 0x01, 0x00, 0x4B, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                       0, 0, 0, 0, 0, 0, 0, 0}));
   w.Reply("a request, not a reply", Msg({0x01}));
   w.Reply("another maker's SysEx", {0xF0, 0x7D, 0x63, 0x33, 0x41, 0xF7});
   w.Reply("no F7", {0xF0, 0x7D, 0x63, 0x32, 0x7F, 0x01, 0x01});
 
-  for (int param = sysex::kPpqn; param <= sysex::kGlitchUs; ++param) {
-    w.Accepted(param, param == sysex::kGlitchUs ? 0x3FFF : 0x7F);
+  for (int param = sysex::kPpqn; param <= sysex::kOnStop; ++param) {
+    w.Accepted(param, param == sysex::kGlitchUs || param == sysex::kTempo ? 0x3FFF : 0x7F);
   }
-  w.Accepted(8, 0x7F);
+  w.Accepted(10, 0x7F);
 
   if (!w.Write(argv[1])) {
     std::fprintf(stderr, "sysex_golden: cannot write %s\n", argv[1]);

@@ -12,8 +12,11 @@ namespace tools {
 
 const char kConfigUsage[] =
     "usage: cv2midi-config (--port PORT | --print) [--wait SECONDS] REQUEST...\n"
+    "       cv2midi-config --list-ports | --help\n"
     "  --get                          show every setting\n"
     "  --identity                     show the firmware version\n"
+    "  --status                       show the clock source, tempo, position and counters\n"
+    "  --watch                        show the status once a second until Ctrl-C\n"
     "  --defaults                     restore the defaults\n"
     "  --ppqn N                       input pulses per quarter note: 1 2 4 8 12 24\n"
     "  --reset-mode trigger|gate      the reset jack: a reset trigger or a run gate\n"
@@ -22,7 +25,10 @@ const char kConfigUsage[] =
     "  --auto-start on|off            the first pulse after silence sends Start\n"
     "  --thru on|off                  DIN in to DIN out\n"
     "  --glitch-ms X                  ignore pulses closer than X ms: 0.25..4\n"
+    "  --tempo BPM                    the internal clock's tempo: 20.0..300.0 in steps of 0.1\n"
+    "  --on-stop stop|hold            when the patched clock stops: stop, or hold its tempo\n"
     "  --port PORT                    the MIDI port, as amidi -l lists it (e.g. hw:1,0,0)\n"
+    "  --list-ports                   the MIDI ports that look like cv2midi\n"
     "  --print                        print the SysEx bytes instead of sending them\n"
     "Requests go in the order given; each reply is read back and shown.\n";
 
@@ -64,6 +70,12 @@ bool ParseConfigArgs(const std::vector<std::string>& args, ConfigCommand* out,
       out->requests.push_back(Message(m, sysex::EncodeIdentity(m)));
     } else if (a == "--defaults") {
       out->requests.push_back(Message(m, sysex::EncodeRestoreDefaults(m)));
+    } else if (a == "--status") {
+      out->requests.push_back(Message(m, sysex::EncodeStatusRequest(m)));
+    } else if (a == "--watch") {
+      out->watch = true;
+    } else if (a == "--list-ports") {
+      out->list_ports = true;
     } else if (a == "--print") {
       out->print = true;
     } else if (a == "--port") {
@@ -118,10 +130,42 @@ bool ParseConfigArgs(const std::vector<std::string>& args, ConfigCommand* out,
         return false;
       }
       set(sysex::kGlitchUs, static_cast<uint16_t>(std::lround(ms * 1000)));
+    } else if (a == "--tempo") {
+      if (!value(&v)) return false;
+      char* end = nullptr;
+      const double bpm = std::strtod(v.c_str(), &end);
+      const double deci = std::round(bpm * 10);
+      if (v.empty() || *end != '\0' || !(deci >= kMinTempoDeciBpm && deci <= kMaxTempoDeciBpm) ||
+          std::fabs(deci - bpm * 10) > 1e-6) {
+        *error = "--tempo is 20.0 to 300.0 BPM in steps of 0.1: '" + v + "'";
+        return false;
+      }
+      set(sysex::kTempo, static_cast<uint16_t>(deci));
+    } else if (a == "--on-stop") {
+      if (!value(&v)) return false;
+      if (v != "stop" && v != "hold") {
+        *error = "--on-stop is stop or hold: '" + v + "'";
+        return false;
+      }
+      set(sysex::kOnStop, v == "hold" ? 1 : 0);
     } else {
       *error = "unknown argument '" + a + "'";
       return false;
     }
+  }
+  if (out->list_ports) {
+    if (!out->requests.empty() || out->watch) {
+      *error = "--list-ports takes no request";
+      return false;
+    }
+    return true;
+  }
+  if (out->watch) {
+    if (!out->requests.empty()) {
+      *error = "--watch takes no other request";
+      return false;
+    }
+    out->requests.push_back(Message(m, sysex::EncodeStatusRequest(m)));
   }
   if (out->requests.empty()) {
     *error = "nothing to ask: give a request such as --get or --ppqn 4";
@@ -132,6 +176,22 @@ bool ParseConfigArgs(const std::vector<std::string>& args, ConfigCommand* out,
     return false;
   }
   return true;
+}
+
+std::vector<std::string> Cv2midiPorts(const std::string& amidi_list) {
+  std::vector<std::string> ports;
+  size_t start = 0;
+  while (start < amidi_list.size()) {
+    size_t end = amidi_list.find('\n', start);
+    if (end == std::string::npos) end = amidi_list.size();
+    const std::string line = amidi_list.substr(start, end - start);
+    // "IO  hw:1,0,0  cv2midi MIDI 1": the direction, the device, the name.
+    if (line.find("cv2midi") != std::string::npos && line.find("hw:") != std::string::npos) {
+      ports.push_back(line);
+    }
+    start = end + 1;
+  }
+  return ports;
 }
 
 std::string Hex(const std::vector<uint8_t>& bytes) {
@@ -157,10 +217,11 @@ std::string Describe(const std::vector<uint8_t>& reply, bool* ok) {
                                                                 : "EEPROM was corrupt at power-up";
       std::snprintf(buf, sizeof(buf),
                     "ppqn %d, reset-mode %s, timeout %d, clocks-while-stopped %s, auto-start %s, "
-                    "thru %s, glitch-ms %.2f (%s)",
+                    "thru %s, glitch-ms %.2f, tempo %.1f, on-stop %s (%s)",
                     s.ppqn, s.reset_mode == ResetMode::kRunGate ? "gate" : "trigger",
                     s.timeout_multiple, s.clocks_while_stopped ? "on" : "off",
                     s.auto_start ? "on" : "off", s.thru ? "on" : "off", s.glitch_us / 1000.0,
+                    s.tempo_deci_bpm / 10.0, s.on_stop == OnStop::kHold ? "hold" : "stop",
                     status);
       *ok = true;
       return buf;
@@ -170,6 +231,26 @@ std::string Describe(const std::vector<uint8_t>& reply, bool* ok) {
                     r.version[2]);
       *ok = true;
       return buf;
+    case sysex::kStatusReply: {
+      const sysex::Status& st = r.status_reply;
+      static const char* const kSources[] = {"no clock", "external clock", "internal clock",
+                                             "held clock"};
+      char tempo[32];
+      if (st.tempo_centi_bpm == 0) {
+        std::snprintf(tempo, sizeof(tempo), "no tempo measured");
+      } else {
+        std::snprintf(tempo, sizeof(tempo), "%u.%02u BPM", st.tempo_centi_bpm / 100,
+                      st.tempo_centi_bpm % 100);
+      }
+      std::snprintf(buf, sizeof(buf),
+                    "%s, %s, %s, ppqn %d, position %u beats; edges %u, glitches %u, "
+                    "catch-up bursts %u, timeouts %u, merged dropped %u, USB dropped %u",
+                    kSources[static_cast<int>(st.source)], st.running ? "running" : "stopped",
+                    tempo, st.ppqn, st.song_position, st.edges, st.glitches, st.bursts,
+                    st.timeouts, st.merged_dropped, st.usb_dropped);
+      *ok = true;
+      return buf;
+    }
     case sysex::kNak: {
       static const char* const kReasons[] = {"?", "unknown request", "wrong length",
                                              "value out of range", "unknown setting"};

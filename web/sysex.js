@@ -4,8 +4,8 @@
 
 export const HEADER = [0xf0, 0x7d, 0x63, 0x32];
 
-export const Command = { GET_ALL: 0x01, SET: 0x02, RESTORE_DEFAULTS: 0x03, IDENTITY: 0x04 };
-export const ReplyCode = { ALL: 0x41, IDENTITY: 0x44, NAK: 0x7f };
+export const Command = { GET_ALL: 0x01, SET: 0x02, RESTORE_DEFAULTS: 0x03, IDENTITY: 0x04, STATUS: 0x05 };
+export const ReplyCode = { ALL: 0x41, IDENTITY: 0x44, STATUS: 0x45, NAK: 0x7f };
 export const Param = {
   PPQN: 1,
   RESET_MODE: 2,
@@ -14,6 +14,8 @@ export const Param = {
   AUTO_START: 5,
   THRU: 6,
   GLITCH_US: 7,
+  TEMPO: 8,
+  ON_STOP: 9,
 };
 
 export const NAK_REASONS = {
@@ -35,6 +37,7 @@ export const COMMAND_WORDS = {
   [Command.SET]: 'change a setting',
   [Command.RESTORE_DEFAULTS]: 'restore the defaults',
   [Command.IDENTITY]: 'identity',
+  [Command.STATUS]: 'status',
 };
 
 export const DEFAULTS = Object.freeze({
@@ -45,6 +48,8 @@ export const DEFAULTS = Object.freeze({
   autoStart: true,
   thru: true,
   glitchUs: 1000,
+  tempo: 1200,
+  onStop: 0,
 });
 
 const PPQNS = [1, 2, 4, 8, 12, 24];
@@ -66,6 +71,10 @@ export const SETTINGS = [
     range: 'on or off' },
   { param: Param.GLITCH_US, key: 'glitchUs', label: 'Glitch window', kind: 'number', min: 250,
     max: 4000, unit: 'ms', scale: 1000, range: '0.25 to 4 ms' },
+  { param: Param.TEMPO, key: 'tempo', label: 'Internal clock tempo', kind: 'number', min: 200,
+    max: 3000, unit: 'BPM', scale: 10, range: '20 to 300 BPM' },
+  { param: Param.ON_STOP, key: 'onStop', label: 'When the clock stops', kind: 'choice',
+    values: [0, 1], names: ['stop', 'hold the tempo'], range: 'stop or hold' },
 ];
 
 export function settingFor(param) {
@@ -80,9 +89,11 @@ export function accepts(param, value) {
     case Param.RESET_MODE:
     case Param.CLOCKS_WHILE_STOPPED:
     case Param.AUTO_START:
-    case Param.THRU: return value <= 1;
+    case Param.THRU:
+    case Param.ON_STOP: return value <= 1;
     case Param.TIMEOUT: return value >= 2 && value <= 8;
     case Param.GLITCH_US: return value >= 250 && value <= 4000;
+    case Param.TEMPO: return value >= 200 && value <= 3000;
     default: return false;
   }
 }
@@ -94,10 +105,11 @@ function message(body) {
 export function encodeGetAll() { return message([Command.GET_ALL]); }
 export function encodeRestoreDefaults() { return message([Command.RESTORE_DEFAULTS]); }
 export function encodeIdentity() { return message([Command.IDENTITY]); }
+export function encodeStatus() { return message([Command.STATUS]); }
 
 export function encodeSet(param, value) {
   const body = [Command.SET, param, value & 0x7f];
-  if (param === Param.GLITCH_US) body.push((value >> 7) & 0x7f);
+  if (param === Param.GLITCH_US || param === Param.TEMPO) body.push((value >> 7) & 0x7f);
   return message(body);
 }
 
@@ -109,7 +121,8 @@ export function isConfig(msg) {
 
 function settingsValid(s) {
   return accepts(Param.PPQN, s.ppqn) && accepts(Param.TIMEOUT, s.timeout) &&
-    accepts(Param.GLITCH_US, s.glitchUs);
+    accepts(Param.GLITCH_US, s.glitchUs) && accepts(Param.TEMPO, s.tempo) &&
+    accepts(Param.ON_STOP, s.onStop);
 }
 
 // A reply as an object of kind 'all', 'identity' or 'nak'; null when it is not a
@@ -118,7 +131,7 @@ export function decodeReply(msg) {
   if (!isConfig(msg) || msg.length < 6) return null;
   switch (msg[4]) {
     case ReplyCode.ALL: {
-      if (msg.length !== 15 || msg[5] > 2) return null;
+      if (msg.length !== 18 || msg[5] > 2) return null;
       const settings = {
         ppqn: msg[6],
         resetMode: msg[7] & 1,
@@ -127,12 +140,33 @@ export function decodeReply(msg) {
         autoStart: msg[10] !== 0,
         thru: msg[11] !== 0,
         glitchUs: msg[12] | (msg[13] << 7),
+        tempo: msg[14] | (msg[15] << 7),
+        onStop: msg[16],
       };
       return settingsValid(settings) ? { kind: 'all', status: msg[5], settings } : null;
     }
     case ReplyCode.IDENTITY:
       if (msg.length !== 16) return null;
       return { kind: 'identity', version: [msg[5], msg[6], msg[7]] };
+    case ReplyCode.STATUS: {
+      if (msg.length !== 39 || msg[5] > 3 || msg[6] > 1) return null;
+      const seven = (at, groups) => {
+        let v = 0;
+        for (let i = groups - 1; i >= 0; --i) v = v * 128 + msg[at + i];
+        return v;
+      };
+      const counters = ['edges', 'glitches', 'bursts', 'timeouts', 'mergedDropped', 'usbDropped'];
+      const status = {
+        kind: 'status',
+        source: msg[5],
+        running: msg[6] !== 0,
+        tempoCentiBpm: seven(7, 3),
+        ppqn: msg[10],
+        songPosition: seven(11, 3),
+      };
+      counters.forEach((name, i) => { status[name] = seven(14 + 4 * i, 4); });
+      return status;
+    }
     case ReplyCode.NAK:
       if (msg.length !== 8) return null;
       return { kind: 'nak', command: msg[5], reason: msg[6] };

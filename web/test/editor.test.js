@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { Editor, REPLY_TIMEOUT_MS, Text, bootWords } from '../editor.js';
 import { Param, hex, parseHex } from '../sysex.js';
 
-const BLANK_DEFAULTS = 'F0 7D 63 32 41 01 01 00 02 01 01 01 68 07 F7';
-const IDENTITY = 'F0 7D 63 32 44 00 05 00 63 76 32 6D 69 64 69 F7';
+const BLANK_DEFAULTS = 'F0 7D 63 32 41 01 01 00 02 01 01 01 68 07 30 09 00 F7';
+const IDENTITY = 'F0 7D 63 32 44 00 06 00 63 76 32 6D 69 64 69 F7';
 
 class FakeInput {
   constructor(id, name) {
@@ -113,10 +113,10 @@ test('connect finds cv2midi by name, reads identity and every setting', async ()
   const a = access([['Midi Through Port-0', () => null], ['cv2midi MIDI 1', answers()]]);
   const { editor } = editorWith(granting(a));
   await editor.connect();
-  assert.equal(editor.state.identity, '0.5.0');
+  assert.equal(editor.state.identity, '0.6.0');
   assert.deepEqual(editor.state.settings, {
     ppqn: 1, resetMode: 0, timeout: 2, clocksWhileStopped: true, autoStart: true, thru: true,
-    glitchUs: 1000,
+    glitchUs: 1000, tempo: 1200, onStop: 0,
   });
   assert.equal(editor.state.bootStatus, 1);
   assert.deepEqual(a.outputs.get('out-cv2midi MIDI 1').sent, ['F0 7D 63 32 04 F7', 'F0 7D 63 32 01 F7']);
@@ -183,7 +183,7 @@ test('every NAK reason has its words', async () => {
 });
 
 test('the glitch window is typed in ms and sent in us; the reply is what is shown', async () => {
-  const after = 'F0 7D 63 32 41 01 01 00 02 01 01 01 44 13 F7';
+  const after = 'F0 7D 63 32 41 01 01 00 02 01 01 01 44 13 30 09 00 F7';
   const a = access([['cv2midi', answers({ 'F0 7D 63 32 02 07 44 13 F7': after })]]);
   const { editor } = editorWith(granting(a));
   await editor.connect();
@@ -217,7 +217,7 @@ test('a reply split over events, with clocks among it, is still taken', async ()
   };
   const { editor } = editorWith(granting(a));
   await editor.connect();
-  assert.equal(editor.state.identity, '0.5.0');
+  assert.equal(editor.state.identity, '0.6.0');
   assert.equal(editor.state.settings.ppqn, 1);
 });
 

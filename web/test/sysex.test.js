@@ -6,7 +6,7 @@ import { test } from 'node:test';
 
 import {
   DEFAULTS, NAK_REASONS, Param, accepts, decodeReply, encodeGetAll, encodeIdentity,
-  encodeRestoreDefaults, encodeSet, hex, nakWords, parseHex,
+  encodeRestoreDefaults, encodeSet, encodeStatus, hex, nakWords, parseHex,
 } from '../sysex.js';
 
 const path = process.env.CV2MIDI_GOLDEN;
@@ -18,6 +18,7 @@ test('every request encodes to the bytes the C++ codec makes', () => {
     getAll: () => encodeGetAll(),
     restoreDefaults: () => encodeRestoreDefaults(),
     identity: () => encodeIdentity(),
+    status: () => encodeStatus(),
     set: (r) => encodeSet(r.param, r.value),
   };
   assert.ok(golden.requests.length >= 20);
@@ -35,7 +36,7 @@ test('every reply of the firmware handler decodes as the C++ codec decodes it', 
 test('the vectors hold every reply kind, every NAK reason and every power-up status', () => {
   const decoded = golden.exchanges.map((e) => e.decoded);
   const kinds = new Set(decoded.map((d) => d.kind));
-  assert.deepEqual([...kinds].sort(), ['all', 'identity', 'nak']);
+  assert.deepEqual([...kinds].sort(), ['all', 'identity', 'nak', 'status']);
   const reasons = new Set(decoded.filter((d) => d.kind === 'nak').map((d) => d.reason));
   assert.deepEqual([...reasons].sort(), [1, 2, 3, 4]);
   const statuses = new Set(decoded.filter((d) => d.kind === 'all').map((d) => d.status));
@@ -63,7 +64,7 @@ test('defaults and the settings a set request changes agree with the handler', (
   for (const e of golden.exchanges.filter((x) => x.changed && x.decoded.kind === 'all')) {
     const req = parseHex(e.request);
     if (req[4] !== 0x02) continue;
-    const value = req[5] === Param.GLITCH_US ? req[6] | (req[7] << 7) : req[6];
+    const value = req[5] === Param.GLITCH_US || req[5] === Param.TEMPO ? req[6] | (req[7] << 7) : req[6];
     assert.equal(hex(encodeSet(req[5], value)), e.request, e.name);
   }
 });
