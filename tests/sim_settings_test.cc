@@ -237,11 +237,11 @@ TEST(SimSettings, AWriteDuringAClockNeverMovesItAndTakesEffectAfterTheStop) {
 
 // Issue 11 bug 7: 80 "get all" requests back to back on DIN in, at 120 BPM. The replies
 // are 2.5 times the requests' bytes, so the line cannot carry them all: each one is whole
-// (the defaults, 15 bytes) or not sent at all, never cut short.
+// (the defaults, 18 bytes) or not sent at all, never cut short.
 TEST(SimSettings, RepliesUnderLoadAreWholeOrNotSent) {
   const RunResult run = PlayFile("regress-07-replies-under-load.txt");
-  const std::vector<uint8_t> whole = {0xF0, 0x7D, 0x63, 0x32, 0x41, 0x01, 0x01, 0x00,
-                                      0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0xF7};
+  const std::vector<uint8_t> whole = {0xF0, 0x7D, 0x63, 0x32, 0x41, 0x01, 0x01, 0x00, 0x02,
+                                      0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00, 0xF7};
   const std::vector<std::vector<uint8_t>> replies = RepliesOnDin(run);
   EXPECT_GT(replies.size(), 20u);
   EXPECT_LT(replies.size(), 80u) << "the line cannot carry them all";
@@ -255,7 +255,7 @@ TEST(SimSettings, RepliesUnderLoadAreWholeOrNotSent) {
 }
 
 // The same over USB: 40 requests, five transfers from the host of 8 each, whose replies
-// (5 packets each) overflow the 24-packet queue to the host within one transfer. Each
+// (6 packets each) overflow the 24-packet queue to the host within one transfer. Each
 // request is answered as it ends, whole if the queue has room, or not at all.
 TEST(SimSettings, RepliesToTheHostUnderLoadAreWholeOrNotSent) {
   std::string text = "tempo 120 for 8 beats\nusb-out";
@@ -265,8 +265,8 @@ TEST(SimSettings, RepliesToTheHostUnderLoadAreWholeOrNotSent) {
   std::string error;
   ASSERT_TRUE(ParseScenario(text, "test", &scenario, &error)) << error;
   const RunResult run = Play(scenario, {});
-  const std::vector<uint8_t> whole = {0xF0, 0x7D, 0x63, 0x32, 0x41, 0x01, 0x01, 0x00,
-                                      0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0xF7};
+  const std::vector<uint8_t> whole = {0xF0, 0x7D, 0x63, 0x32, 0x41, 0x01, 0x01, 0x00, 0x02,
+                                      0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00, 0xF7};
   // Every SysEx the host read, whole or not.
   std::vector<std::vector<uint8_t>> sysex;
   for (const UsbPacketIn& p : run.usb.packets) {
