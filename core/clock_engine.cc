@@ -64,16 +64,10 @@ void ClockEngine::Derive() {
 }
 
 ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
-  FastEdge f{0, 0, 0, edge_byte_};
+  FastEdge f{0, 0, edge_byte_};
   const uint32_t l = settings_.latency_ticks;
   f.from = line_free - l;
-  // A busy line holds a frame at most: an edge up to a frame before `from` finds it busy.
-  f.earliest = f.from - kByteTicks;
-  if (clock_present_ && !silence_long_) {
-    const uint32_t glitch_end = last_edge_ + glitch_ticks_;
-    f.from = Later(f.from, glitch_end);
-    f.earliest = Later(f.earliest, glitch_end);
-  }
+  if (clock_present_ && !silence_long_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
   const Source next = next_source_;
   if (next == Source::kBurst) {
     f.byte = 0;

@@ -63,11 +63,8 @@ class ClockEngine {
 
   // Edges captured at t in [from, until) send `byte` first, at t + L, with nothing else due
   // before that byte ends, given that the line is free from `line_free` on: the capture
-  // interrupt may book it before any bookkeeping. Edges in [earliest, from) find the line
-  // busy at t + L: their byte goes where the line frees, line_free, by the same rule.
-  // byte 0: no such edge now.
+  // interrupt may book it before any bookkeeping. byte 0: no such edge now.
   struct FastEdge {
-    uint32_t earliest;
     uint32_t from;
     uint32_t until;
     uint8_t byte;

@@ -32,9 +32,6 @@ struct Shared {
   // booked ahead and the frame on it (if any) ends by t + L.
   uint32_t fast_from;
   uint32_t fast_span;
-  // Captures t with t - fast_earliest < fast_from - fast_earliest find the frame on the
-  // line still going at t + L: their byte goes where it ends (BookEdgeAfterLine).
-  uint32_t fast_earliest;
   uint8_t fast_byte;  // 0: no fast path now
   uint16_t fast_changes;  // FrameChanges(fast_byte)
   // Captured edges waiting for the main loop.
@@ -89,11 +86,6 @@ inline void CancelStop() {
   shared.stop_cancelled = 1;
 }
 
-// An edge that finds the line busy at t + L: its first byte goes where the line frees, if
-// that is still inside the fast window (bug 13: it waited for the main loop's pass).
-// Returns 1 when it is booked. Rare, so out of the capture's common path. Interrupts off.
-uint8_t BookEdgeAfterLine(uint32_t t);
-
 inline void OnCapture() {
   const uint16_t count = ICR1;
   const uint32_t t = shared.clock.Extend(count, hal::Timer1OverflowPending());
@@ -105,12 +97,8 @@ inline void OnCapture() {
     // which is the main loop's to decide.
     if (shared.stop_armed) fast = 0;
   }
-  if (shared.edge_count == 0 && fast != 0 && !wire.pending()) {
-    if (t - shared.fast_from >= shared.fast_span) {
-      if (t - shared.fast_earliest < shared.fast_from - shared.fast_earliest) {
-        sent = BookEdgeAfterLine(t);
-      }
-    } else {
+  if (shared.edge_count == 0 && fast != 0 && t - shared.fast_from < shared.fast_span &&
+      !wire.pending()) {
     const uint16_t start = static_cast<uint16_t>(count + kLatencyTicks);
     if (!hal::midi_tx.busy) {
       // Too late for L (never, if L covers what can delay this interrupt): the main loop
@@ -125,7 +113,6 @@ inline void OnCapture() {
       // The frame on the line ends in time: the transmitter takes this one after it.
       wire.Book(t + kLatencyTicks, shared.fast_byte, WireSchedule::kEngine);
       sent = 1;
-    }
     }
     shared.fast_byte = 0;  // the main loop publishes the next window
   }

@@ -47,7 +47,6 @@ void PublishFastWindow(uint32_t now) {
   const ClockEngine::FastEdge fast = engine.fast_edge(line_free);
   const uint16_t changes = FrameChanges(fast.byte);
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
-    shared.fast_earliest = fast.earliest;
     shared.fast_from = fast.from;
     shared.fast_span = fast.until - fast.from;
     shared.fast_changes = changes;
@@ -91,23 +90,6 @@ void InitLine(uint32_t now) {
   wire.Init(now);
   line.Init(&din_merger, &usb_merger);
   hal::InitMidiTx();
-}
-
-__attribute__((noinline)) uint8_t BookEdgeAfterLine(uint32_t t) {
-  const uint32_t at = wire.FreeAt(t + kLatencyTicks);
-  if (at - kLatencyTicks - shared.fast_from >= shared.fast_span) return 0;  // past its window
-  const uint16_t start = Low(at);
-  if (!hal::midi_tx.busy) {
-    // The transmitter let go of the frame at its last change; its stop bit is still out.
-    if (static_cast<int16_t>(start - 1 - TCNT1) < hal::kArmPath) return 0;
-    hal::ArmFrame(start, shared.fast_changes);
-    wire.Book(at, shared.fast_byte, WireSchedule::kEngine);
-    wire.Take();
-  } else {
-    // The transmitter takes it at the last change of the frame on the line.
-    wire.Book(at, shared.fast_byte, WireSchedule::kEngine);
-  }
-  return 1;
 }
 
 void KickLine() {

@@ -34,10 +34,6 @@ const PendingKind kPendingKinds[] = {
     {"usb-lost", "bug 14: a byte the alarm sent and the timeout's Stop overlap, and the "
                  "host never gets one of them"},
     {"running-status", "bug 17: DIN's running status not restored after a host message"},
-    {"din-stream", "regress-22: a Stop sent while stopped takes a merged byte's place and the "
-                   "byte is lost (found after the internal clock's merge)"},
-    {"thru-invented", "regress-22: the same lost byte makes the next data read under another "
-                      "running status"},
 };
 const size_t kPendingKindCount = sizeof(kPendingKinds) / sizeof(kPendingKinds[0]);
 

@@ -69,14 +69,13 @@ class EngineRig {
       line.CancelStop();
     }
     line.ConfirmStop(t32, &engine);
-    // As the capture interrupt decides: the engine's window, nothing booked but not yet
-    // taken, and the frame on the line (if any) over by t + L; or, for an edge that finds
-    // it still going, its byte where the line frees, if that is inside the window.
-    const uint32_t at = wire.FreeAt(t32 + engine.latency());
+    const uint32_t at = t32 + engine.latency();
     const ClockEngine::FastEdge fast = engine.fast_edge(t32 - 1024);
-    const bool in_window = fast.byte != 0 && !wire.pending() &&
-                           t32 - fast.earliest < fast.until - fast.earliest &&
-                           at - engine.latency() - fast.from < fast.until - fast.from;
+    // As the capture interrupt decides: the engine's window, nothing booked but not yet
+    // taken, and the frame on the line (if any) over by t + L.
+    const bool in_window = fast.byte != 0 && !Before(t32, fast.from) &&
+                           Before(t32, fast.until) && !wire.pending() &&
+                           !Before(at, wire.FreeAt(t32));
     if (in_window && fast_path) Book(at, fast.byte);
     if (!in_window) missed_fast.push_back(t);
     const bool accepted = engine.OnEdge(t32);
