@@ -672,9 +672,17 @@ class Checker {
       // What asked for it, with no clock on the jack at that moment: a press, or a reset
       // while the internal clock ran (it restarts).
       bool asked = false;
+      // A long press's Song Position waits for the merged message on the line to end (a
+      // SysEx may hold it well past 60 ms): its Continue is due 60 ms after the later of
+      // the press and the last merged byte before it.
+      uint64_t merged_end = 0;
+      for (size_t b = 0; b < run_.tx.size() && run_.tx[b].cycle < x.cycle; ++b) {
+        if (!EngineByte(b)) merged_end = run_.tx[b].cycle + kCheckedFrameCycles;
+      }
       for (const Press& p : presses_) {
         const uint64_t ev = p.is_long ? p.down + kLongPress : p.up;
-        asked |= x.cycle >= ev && x.cycle <= ev + 60 * kMs && !ClockPresentAt(ev);
+        const uint64_t settled = p.is_long && x.byte == 0xFB ? std::max(ev, merged_end) : ev;
+        asked |= x.cycle >= ev && x.cycle <= settled + 60 * kMs && !ClockPresentAt(ev);
       }
       std::vector<uint64_t> rises = reset_rises_;
       for (const auto& g : gate_changes_) {

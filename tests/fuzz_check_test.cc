@@ -239,6 +239,17 @@ TEST(FuzzCheck, TheHostMissesOrReordersClocks) {
   EXPECT_TRUE(Has(order, "usb-order")) << Kinds(order);
 }
 
+// Fresh soak seed 2000022, shrunk: a long press with no clock continues the internal clock,
+// but its Song Position waits for the 410-byte SysEx on DIN in to end, 86 ms after the press.
+// That Continue is asked for; the checker took it for one with no cause.
+TEST(FuzzCheck, ALongPressContinueMayWaitForAMergedSysEx) {
+  const Played p = PlayText("button hold 2966ms at 8362269us\nmidi-sysex 410 at 9302210us\n");
+  size_t continues = 0;
+  for (const TxByte& b : p.run.tx) continues += b.byte == 0xFB;
+  EXPECT_EQ(continues, 1u);
+  for (const Violation& v : CheckRun(p.run)) ADD_FAILURE() << v.kind << ": " << v.what;
+}
+
 }  // namespace
 }  // namespace sim
 }  // namespace cv2midi
