@@ -27,6 +27,10 @@ struct EngineSettings {
   uint32_t latency_ticks = 1536;        // L: edge to first start bit, constant
   uint16_t tempo_deci_bpm = 1200;       // the internal clock, 0.1 BPM (200..3000)
   bool hold = false;                    // a timeout keeps clocking at the last tempo
+  // The clock shift of the engine's output, signed: every byte goes this long after its
+  // unshifted time (edge + L on the divided grid). Negative: ahead of the predicted pulse.
+  int32_t shift_ticks = 0;
+  uint8_t smooth = 0;  // the jitter filter: 0 off, 1..3 stronger
 };
 
 struct EngineStats {

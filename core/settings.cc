@@ -99,7 +99,21 @@ EngineSettings ToEngineSettings(const Settings& s, uint32_t latency_ticks) {
   e.latency_ticks = latency_ticks;
   e.tempo_deci_bpm = s.tempo_deci_bpm;
   e.hold = s.on_stop == OnStop::kHold;
+  // The engine runs at the earlier output's shift; the later one is delayed from it
+  // (ToOutputDelays).
+  const int16_t lead = s.din_shift_10us < s.usb_shift_10us ? s.din_shift_10us : s.usb_shift_10us;
+  e.shift_ticks = static_cast<int32_t>(lead) * static_cast<int32_t>(kTicksPer10us);
+  e.smooth = s.smooth;
   return e;
+}
+
+OutputDelays ToOutputDelays(const Settings& s) {
+  const int32_t d = s.din_shift_10us;
+  const int32_t u = s.usb_shift_10us;
+  OutputDelays o;
+  o.din = d > u ? static_cast<uint32_t>(d - u) * kTicksPer10us : 0;
+  o.usb = u > d ? static_cast<uint32_t>(u - d) * kTicksPer10us : 0;
+  return o;
 }
 
 }  // namespace cv2midi

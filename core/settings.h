@@ -27,7 +27,15 @@ struct Settings {
   uint16_t glitch_us = 1000;  // 250..4000
   uint16_t tempo_deci_bpm = 1200;  // the internal clock: 200..3000 (20.0 to 300.0 BPM)
   OnStop on_stop = OnStop::kStop;  // what an external clock's timeout does
+  // Clock shift of each output in 10 us steps, -2000..2000 (-20.00..+20.00 ms).
+  int16_t din_shift_10us = 0;
+  int16_t usb_shift_10us = 0;
+  uint8_t smooth = 0;  // the jitter filter: 0 off, 1..3
 };
+
+constexpr int16_t kMaxShift10us = 2000;
+constexpr uint8_t kMaxSmooth = 3;
+constexpr uint32_t kTicksPer10us = 160;
 
 enum class SettingsStatus : uint8_t { kOk, kBlank, kCorrupt };
 
@@ -42,6 +50,13 @@ void EncodeSettings(const Settings& s, uint8_t out[kSettingsBytes]);
 // corrupt, of another layout version, or holds a value out of range.
 SettingsStatus DecodeSettings(const uint8_t in[kSettingsBytes], Settings* out);
 EngineSettings ToEngineSettings(const Settings& s, uint32_t latency_ticks);
+// The engine's grid carries the earlier of the two shifts; the other output follows it by
+// the difference. Each delay is in ticks, at least 0, and one of them is 0.
+struct OutputDelays {
+  uint32_t din;
+  uint32_t usb;
+};
+OutputDelays ToOutputDelays(const Settings& s);
 
 uint16_t Crc16(const uint8_t* data, size_t size);
 
