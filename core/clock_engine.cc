@@ -65,6 +65,9 @@ void ClockEngine::Derive() {
 
 ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
   FastEdge f{0, 0, edge_byte_};
+  // The capture interrupt sends at t + L: with a shift or the filter, the main loop books
+  // every edge's bytes.
+  if (settings_.shift_ticks != 0 || settings_.smooth != 0) f.byte = 0;
   const uint32_t l = settings_.latency_ticks;
   f.from = line_free - l;
   if (clock_present_ && !silence_long_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
@@ -105,8 +108,10 @@ bool ClockEngine::OnEdge(uint32_t t) {
     last_interval_ = silence;
   }
 
-  // Clocks of the interval that ended early are owed: they go first, back to back.
-  const uint8_t owed = sub_.remaining();
+  // Clocks of the interval that ended early are owed: they go first, back to back. Clocks
+  // a negative shift sent ahead of this edge are its own first clocks.
+  const uint8_t owed = sub_.owed();
+  uint8_t ahead = sub_.ahead();
   sub_.Cancel();
   const bool burst_was_empty = burst_.empty();
   // A pending Stop goes first; a Song Position keeps waiting for room between messages
@@ -122,20 +127,39 @@ bool ClockEngine::OnEdge(uint32_t t) {
     stats_.owed_clocks += owed;
   }
 
+  bool started = false;
   if (!running_ && arm_ != Arm::kNone && !(arm_ == Arm::kContinue && song_position_waits)) {
     const uint8_t byte = arm_ == Arm::kStart ? midi::kStart : midi::kContinue;
     if (burst_.Push(byte, 1)) {
       running_ = true;
+      started = true;
       if (arm_ == Arm::kStart) pulse_in_beat_ = 0;
     } else {
       ++stats_.transport_dropped;
     }
     arm_ = Arm::kNone;
   }
-  const uint32_t origin = t + settings_.latency_ticks;
+  if (started && ahead != 0) {
+    // Clocks sent ahead while stopped (a press armed the Start after they went): the
+    // downbeat must follow the Start, so they were stopped clocks for no pulse.
+    stats_.unearned_clocks += ahead;
+    ahead = 0;
+  }
+  uint32_t origin;
+  uint32_t span;
+  PlaceGrid(t, restart, started, &origin, &span);
   if (clocks_flow()) {
-    burst_.Push(midi::kClock, 1);
-    if (n_ > 1) sub_.Start(origin, divisor_, n_, 1);
+    if (ahead == 0) burst_.Push(midi::kClock, 1);
+    // Clocks of the next interval within the shift's reach of its predicted pulse go ahead
+    // of it; a Start to come cannot be predicted.
+    uint8_t limit = n_;
+    if (shift_next_ < 0 && !start_armed()) {
+      const uint32_t reach = static_cast<uint32_t>(-shift_next_);
+      const uint32_t more = (reach * n_ + span - 1) / span;
+      limit = static_cast<uint8_t>(more > 255u - n_ ? 255u : n_ + more);
+    }
+    const uint8_t first = ahead == 0 ? 1 : ahead;
+    if (limit > first) sub_.Start(origin, span, n_, first, limit);
   }
   if (burst_was_empty) burst_start_ = origin;
 
@@ -148,7 +172,7 @@ bool ClockEngine::OnEdge(uint32_t t) {
   const uint32_t grace = basis >> 3 < kMaxGraceTicks ? basis >> 3 : kMaxGraceTicks;
   far_intervals_ = 0;
   if (basis <= kNearTimeout / 8) {
-    timeout_at_ = t + basis * settings_.timeout_multiple + grace;
+    timeout_at_ = t + basis * settings_.timeout_multiple + grace + stop_delay();
     timeout_armed_ = true;
   } else {
     // Slower than 7 BPM at 1 PPQN: Poll counts the intervals (and the grace is whole).
@@ -168,6 +192,81 @@ bool ClockEngine::OnEdge(uint32_t t) {
   ++stats_.edges;
   Refresh();
   return true;
+}
+
+// Where clock 0 of the interval this edge begins goes, and the span the interval is
+// divided over so that its clocks end where the next edge's clock 0 is predicted.
+void ClockEngine::PlaceGrid(uint32_t t, bool restart, bool started, uint32_t* origin,
+                            uint32_t* span) {
+  const int32_t shift = settings_.shift_ticks;
+  // A positive shift delays everything. A negative one cannot place the first pulse after
+  // a (re)start, which goes out at the pulse; the grid then moves ahead by a ppqn-th of the
+  // shift a pulse, so it reaches the shifted phase within the first beat.
+  int32_t now_shift = shift;
+  int32_t next_shift = shift;
+  if (shift < 0) {
+    now_shift = restart || started ? 0 : shift_next_;
+    const int32_t step = (-shift + settings_.ppqn - 1) / settings_.ppqn;
+    next_shift = now_shift - step < shift ? shift : now_shift - step;
+    if (start_armed()) next_shift = 0;
+  }
+  shift_next_ = next_shift;
+  const uint32_t l = settings_.latency_ticks;
+  uint32_t base = t;
+  uint32_t period = divisor_;
+  uint32_t at = t + l + static_cast<uint32_t>(now_shift);
+  if (settings_.smooth != 0) {
+    Filter(t, restart);
+    period = est_period_;
+    const uint32_t lag = kSmoothLag < period / (2 * n_) ? kSmoothLag : period / (2 * n_);
+    base = est_edge_ + lag;
+    const uint32_t grid = base + l + static_cast<uint32_t>(now_shift);
+    const uint32_t earliest = at + kSmoothEarliest;
+    const uint32_t latest = at + kSmoothLatest;
+    at = Before(grid, earliest) ? earliest : Before(latest, grid) ? latest : grid;
+  }
+  // The next edge's clock 0 is predicted one period after this one's place on the grid.
+  const uint32_t next = base + period + l + static_cast<uint32_t>(next_shift);
+  const int32_t whole = TicksUntil(at, next);
+  *origin = at;
+  *span = whole > static_cast<int32_t>(n_) ? static_cast<uint32_t>(whole) : period;
+  grid_origin_ = *origin;
+  grid_span_ = *span;
+}
+
+// The jitter filter: an alpha-beta tracker of the pulse train. The predicted edge is the
+// last estimate plus the estimated interval; the residual moves the phase by a half, a
+// quarter or an eighth of itself and the interval by an eighth, a 32nd or a 128th. A
+// residual beyond an eighth of the interval, or two in a row beyond a 32nd the same way,
+// is a tempo change, not jitter: the filter re-locks to the last interval.
+void ClockEngine::Filter(uint32_t t, bool restart) {
+  if (restart || !filtered_) {
+    filtered_ = true;
+    est_edge_ = t;
+    est_period_ = divisor_;
+    trend_ = 0;
+    return;
+  }
+  const uint32_t predicted = est_edge_ + est_period_;
+  const int32_t r = TicksUntil(predicted, t);
+  const uint32_t size = r < 0 ? static_cast<uint32_t>(-r) : static_cast<uint32_t>(r);
+  const int8_t sign = r < 0 ? -1 : 1;
+  const bool large = size > est_period_ / 32;
+  if (size > est_period_ / 8 || (large && sign == trend_)) {
+    est_edge_ = t;
+    est_period_ = divisor_;
+    trend_ = 0;
+    ++stats_.relocks;
+    return;
+  }
+  const uint8_t a = settings_.smooth;
+  const uint8_t b = static_cast<uint8_t>(2 * settings_.smooth + 1);
+  // Shifts of the size, not of the signed residual: the same rounding either way.
+  const uint32_t dphase = size >> a;
+  const uint32_t dperiod = size >> b;
+  est_edge_ = sign < 0 ? predicted - dphase : predicted + dphase;
+  est_period_ = sign < 0 ? est_period_ - dperiod : est_period_ + dperiod;
+  trend_ = large ? sign : 0;
 }
 
 void ClockEngine::OnButton(ButtonEvent event) {
@@ -231,7 +330,7 @@ bool ClockEngine::Poll(uint32_t now) {
     --far_intervals_;
   }
   if (far_intervals_ > far_near_) return false;
-  timeout_at_ = far_base_ + far_intervals_ * far_basis_ + kMaxGraceTicks;
+  timeout_at_ = far_base_ + far_intervals_ * far_basis_ + kMaxGraceTicks + stop_delay();
   timeout_armed_ = true;
   far_intervals_ = 0;
   Refresh();
@@ -288,9 +387,14 @@ void ClockEngine::CriticalSent() {
     case Source::kTimeout: {
       timeout_armed_ = false;
       const bool hold = running_ && !sends;
+      const uint8_t ahead = sub_.ahead();
       if (sends) running_ = false;
       OnSilence();
-      if (hold) Hold();
+      if (hold) {
+        Hold(ahead);
+      } else {
+        stats_.unearned_clocks += ahead;
+      }
       break;
     }
     case Source::kNone:
@@ -309,7 +413,8 @@ bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
     // The next edge is expected one interval after the last, give or take its jitter.
     uint32_t guard = divisor_ >> 4;
     if (guard > 2 * kTicksPerMs) guard = 2 * kTicksPerMs;
-    const uint32_t expected = last_edge_ + divisor_ + settings_.latency_ticks - guard;
+    const uint32_t expected = last_edge_ + divisor_ + settings_.latency_ticks +
+                              static_cast<uint32_t>(shift_next_) - guard;
     if (!Before(expected + 2 * guard, now) && Before(expected, end)) return false;
   }
   return true;
@@ -398,11 +503,11 @@ void ClockEngine::StartInternal(uint32_t at) {
 // on-stop hold: the timed-out clock goes on at its last interval, on the grid of its last
 // edge (clock N is where the next edge was due). The clocks whose time passed while the
 // timeout waited are owed and go out back to back, as after a speed-up.
-void ClockEngine::Hold() {
+void ClockEngine::Hold(uint8_t ahead) {
   running_ = true;
   arm_ = Arm::kNone;
   held_ = true;
-  internal_.Start(last_edge_ + settings_.latency_ticks, divisor_, n_, n_);
+  internal_.Start(grid_origin_, grid_span_, n_, n_ + ahead);
 }
 
 ClockEngine::ClockSource ClockEngine::source() const {

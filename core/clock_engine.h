@@ -41,6 +41,8 @@ struct EngineStats {
   uint32_t owed_clocks = 0;        // clocks those edges owed
   uint32_t timeouts = 0;           // silences that stopped or ended the clock
   uint32_t transport_dropped = 0;  // transport bytes refused by a full queue
+  uint32_t unearned_clocks = 0;    // clocks a negative shift sent for pulses that never came
+  uint32_t relocks = 0;            // the jitter filter let go of its estimate for a tempo change
 };
 
 class ClockEngine {
@@ -55,6 +57,13 @@ class ClockEngine {
   static constexpr uint32_t kMaxGraceTicks = kTicksPerMs / 2;
   // How long the LED blinks on a beat while stopped.
   static constexpr uint32_t kBlinkTicks = 25 * kTicksPerMs;
+  // The jitter filter's grid runs this far behind the filtered pulse, so that a pulse that
+  // comes early by up to about as much is already there when its clock 0 is due...
+  static constexpr uint32_t kSmoothLag = 2 * kTicksPerMs;
+  // ...and a pulse's clock 0 goes at least this long and at most this long after it (plus
+  // L and the shift): the first is the main loop's room to book it.
+  static constexpr uint32_t kSmoothEarliest = kTicksPerMs / 2;
+  static constexpr uint32_t kSmoothLatest = 4 * kTicksPerMs;
 
   // Power-up: stopped, position 0, silent until the first edge.
   void Init(const EngineSettings& settings);
@@ -145,8 +154,21 @@ class ClockEngine {
   void PushSoon(uint8_t byte);
   void OnWire(uint8_t byte);
   void OnSilence();
-  void Hold();
+  // Clocks `ahead` of the next pulse have gone already (a negative shift).
+  void Hold(uint8_t ahead);
   bool clocks_flow() const { return running_ || settings_.clocks_while_stopped; }
+  // The next edge's Start or Continue, if it brings one.
+  bool start_armed() const {
+    return !running_ && arm_ != Arm::kNone && !(arm_ == Arm::kContinue && !soon_.empty());
+  }
+  // Where this edge's clock 0 goes on the grid, and the span its interval is divided over.
+  void PlaceGrid(uint32_t t, bool restart, bool started, uint32_t* origin, uint32_t* span);
+  void Filter(uint32_t t, bool restart);
+  // Ticks a timeout's Stop goes after the timeout: a positive shift delays it; a negative
+  // one cannot send it early (a silence is not predicted).
+  uint32_t stop_delay() const {
+    return settings_.shift_ticks > 0 ? static_cast<uint32_t>(settings_.shift_ticks) : 0;
+  }
 
   EngineSettings settings_;
   uint8_t n_ = 24;
@@ -162,6 +184,19 @@ class ClockEngine {
   uint32_t divisor_ = 0;        // the interval being divided now
   uint8_t pulse_in_beat_ = 0;
   uint32_t last_beat_edge_ = 0;
+
+  // The grid. shift_next_: the offset from the unshifted grid the next edge's clocks take
+  // (a negative shift phases in over the first beat after a Start). grid_origin_,
+  // grid_span_: this interval's clock 0 and the span it is divided over.
+  int32_t shift_next_ = 0;
+  uint32_t grid_origin_ = 0;
+  uint32_t grid_span_ = 0;
+  // The jitter filter: the filtered edge and interval, and the sign of the last residual
+  // that was large (0: none), for the re-lock.
+  bool filtered_ = false;
+  uint32_t est_edge_ = 0;
+  uint32_t est_period_ = 0;
+  int8_t trend_ = 0;
 
   // Logical transport: what the next edge and the button act on.
   bool running_ = false;

@@ -3,15 +3,17 @@
 
 namespace cv2midi {
 
-void Subdivider::Start(uint32_t origin, uint32_t interval, uint8_t n, uint8_t first) {
+void Subdivider::Start(uint32_t origin, uint32_t interval, uint8_t n, uint8_t first,
+                       uint8_t limit) {
   n_ = n;
+  limit_ = limit > n ? limit : n;
   index_ = 0;
   due_ = origin;
   acc_ = 0;
   if (n == 0) return;
   step_ = interval / n;
   rem_ = static_cast<uint8_t>(interval - step_ * n);
-  while (index_ < first && index_ < n_) Advance();
+  while (index_ < first) Advance();
 }
 
 void Subdivider::Advance() {

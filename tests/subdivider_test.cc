@@ -62,6 +62,37 @@ TEST(Subdivider, CancelLeavesNothingOwed) {
   EXPECT_EQ(s.remaining(), 0);
 }
 
+TEST(Subdivider, WalksPastTheIntervalOnTheSameGrid) {
+  Subdivider s;
+  s.Start(1000, 24 * 1000 + 7, 24, 0, 27);
+  for (int j = 0; j < 24; ++j) s.Advance();
+  EXPECT_EQ(s.index(), 24);
+  EXPECT_EQ(s.owed(), 0);
+  EXPECT_EQ(s.ahead(), 0);
+  EXPECT_EQ(s.due(), 1000u + 24007u);  // clock 24 is clock 0 of the next interval
+  s.Advance();
+  EXPECT_EQ(s.ahead(), 1);
+  EXPECT_EQ(s.due(), 1000u + 24007u + 25 * 24007u / 24 - 24007u);
+  s.Advance();
+  s.Advance();
+  EXPECT_TRUE(s.done());
+  EXPECT_EQ(s.ahead(), 3);
+  s.Cancel();
+  EXPECT_EQ(s.ahead(), 0);
+  EXPECT_EQ(s.owed(), 0);
+}
+
+TEST(Subdivider, OwesTheClocksNotYetWalked) {
+  Subdivider s;
+  s.Start(0, 2400, 24, 5, 30);
+  EXPECT_EQ(s.owed(), 19);
+  EXPECT_EQ(s.remaining(), 25);
+  Subdivider t;
+  t.Start(0, 2400, 24, 28, 26);  // started past a smaller limit: nothing to walk
+  EXPECT_TRUE(t.done());
+  EXPECT_EQ(t.ahead(), 4);  // the clocks already out stay counted
+}
+
 TEST(Subdivider, WrapsAcrossTheThirtyTwoBitEnd) {
   Subdivider s;
   s.Start(0xFFFFFF00u, 2400, 24, 0);
