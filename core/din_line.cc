@@ -21,7 +21,18 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
   uint32_t due;
   uint8_t byte;
   bool sends;
-  if (!stop_booked_ && engine.PeekCritical(&due, &byte, &sends)) {
+  if (delayed_ != nullptr) {
+    if (!delayed_->empty()) {
+      const uint32_t start = Later(Later(delayed_->front_at(), earliest), line_free);
+      const uint32_t book_from = start - kHorizon;
+      if (!Before(now, book_from)) {
+        *booking = Booking{start, delayed_->front_byte(), kDelayed, nullptr};
+        return true;
+      }
+      has_critical_wake_ = true;
+      critical_wake_ = book_from;
+    }
+  } else if (!stop_booked_ && engine.PeekCritical(&due, &byte, &sends)) {
     if (!sends) {
       if (!Before(now, due)) {
         *booking = Booking{due, 0, kSilence, nullptr};
@@ -53,8 +64,11 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
   }
   // Real-time clocks may land between the bytes of any message; nothing else may. Every
   // byte must end before the next clock is due and keep clear of the next pulse.
-  if (!engine.Quiet(start, kByteTicks + kMergeSlack)) return false;
-  if (engine.soon_pending()) {
+  if (!Quiet(engine, start, kByteTicks + kMergeSlack)) return false;
+  // Following, the real-time ones go through the delay with the clock; the rest (a Song
+  // Position) goes at once, as it does unshifted.
+  if (engine.soon_pending() &&
+      (delayed_ == nullptr || soon_left_ != 0 || engine.soon_front() < midi::kClock)) {
     const uint8_t front = engine.soon_front();
     const bool boundary = line_source_ == nullptr || line_source_->AtBoundary();
     if (soon_left_ != 0 || front >= midi::kClock || boundary) {
@@ -65,6 +79,12 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
   if (source == nullptr) return false;
   *booking = Booking{start, source->front(), kMerged, source};
   return true;
+}
+
+bool DinLine::Quiet(const ClockEngine& engine, uint32_t start, uint32_t window) const {
+  if (delayed_ == nullptr) return engine.Quiet(start, window);
+  if (!delayed_->empty() && Before(delayed_->front_at(), start + window)) return false;
+  return engine.Quiet(start - delay_, window);
 }
 
 void DinLine::ConfirmStop(uint32_t now, ClockEngine* engine) {
@@ -82,6 +102,9 @@ void DinLine::Commit(const Booking& booking, ClockEngine* engine) {
     case kCritical:
     case kSilence:
       engine->CriticalSent();
+      break;
+    case kDelayed:
+      delayed_->Pop();
       break;
     case kSoon:
       if (soon_left_ != 0) {

@@ -8,7 +8,9 @@
 #include <stdint.h>
 
 #include "core/clock_engine.h"
+#include "core/delay_line.h"
 #include "core/merger.h"
+#include "core/midi.h"
 #include "core/wire_schedule.h"
 
 namespace cv2midi {
@@ -29,12 +31,17 @@ class DinLine {
   // section in its way, seen at up to 575 cycles under a full DIN in), and late it must still
   // end outside the pulse's window.
   static constexpr uint32_t kMergeSlack = 640;
+  // Following by less than this, a timeout's Stop is handed over that much before it is
+  // due (inside the timeout's grace), so that the line can still book it on its tick.
+  static constexpr uint32_t kStopLead = 2 * kLead;
 
   // kSilence: the end of a silence while stopped, which books nothing but must be acted on.
   // kTimeoutStop: the timeout's Stop, booked ahead like a clock so that it leaves on its
   // tick, but only tentatively: an edge before its start bit takes it back (CancelStop),
   // and the engine hears of it once it has left (ConfirmStop).
-  enum What : uint8_t { kCritical, kSoon, kMerged, kSilence, kTimeoutStop };
+  // kDelayed: a byte the engine sent the earlier output (USB) already, due here `delay`
+  // later (Follow).
+  enum What : uint8_t { kCritical, kSoon, kMerged, kSilence, kTimeoutStop, kDelayed };
   struct Booking {
     uint32_t at;
     uint8_t byte;
@@ -44,6 +51,14 @@ class DinLine {
 
   // The merged sources: DIN in and USB OUT (either may be null).
   void Init(Merger* din, Merger* usb);
+  // DIN's shift is the later one: the engine's clock and transport bytes reach the line
+  // through `delayed`, each at its tick, and the engine's own schedule (its expected pulse,
+  // its next byte) lies `delay` earlier than the line's. Null: the line books the engine's
+  // bytes itself.
+  void Follow(DelayLine* delayed, uint32_t delay) {
+    delayed_ = delayed;
+    delay_ = delayed != nullptr ? delay : 0;
+  }
 
   // The next byte to book now (or a silence to act on), given where the line frees
   // (WireSchedule::FreeAt) and whether the schedule is full: a snapshot, so that the
@@ -53,6 +68,48 @@ class DinLine {
             bool merge_ok, Booking* booking);
   // `booking` is on the schedule: its source moves on.
   void Commit(const Booking& booking, ClockEngine* engine);
+
+  // Following: hands the engine's bytes to the earlier output as they fall due (up to
+  // kHorizon ahead; a timeout's Stop only once the silence has lasted, so no edge can take
+  // it back) and moves them into the delay for this line, with the real-time transport
+  // bytes that wait for room (a Stop from the button). `sent(byte)` is the earlier
+  // output. Stops when the delay is full. Returns whether the engine has a byte yet to
+  // hand over, and when (`*wake`).
+  template <typename Sink>
+  bool Lead(uint32_t now, ClockEngine* engine, Sink sent, uint32_t* wake) {
+    while (!delayed_->full()) {
+      if (engine->soon_pending() && soon_left_ == 0 && engine->soon_front() >= midi::kClock) {
+        const uint8_t byte = engine->soon_front();
+        delayed_->Push(now + delay_, byte);
+        sent(byte);
+        engine->SoonSent();
+        continue;
+      }
+      uint32_t due;
+      uint8_t byte;
+      bool sends;
+      if (!engine->PeekCritical(&due, &byte, &sends)) return false;
+      // A silence's end is acted on when it comes; a timeout's Stop is handed over when it
+      // is due, or early enough that a short delay still leaves room to book it here.
+      uint32_t from = due - kHorizon;
+      if (!sends) {
+        from = due;
+      } else if (engine->critical_is_timeout_stop()) {
+        from = delay_ >= kStopLead ? due : due - (kStopLead - delay_);
+      }
+      if (Before(now, from)) {
+        *wake = from;
+        return true;
+      }
+      if (sends) {
+        delayed_->Push(due + delay_, byte);
+        sent(byte);
+      }
+      engine->CriticalSent();
+    }
+    return false;
+  }
+  bool following() const { return delayed_ != nullptr; }
 
   // A tentative Stop is booked; it leaves at stop_at().
   bool stop_booked() const { return stop_booked_; }
@@ -73,7 +130,13 @@ class DinLine {
  private:
   Merger* NextSource() const;
 
+  // Nothing due in [start, start + window) on the line: the engine's schedule, moved by
+  // the delay, and the bytes waiting to follow it.
+  bool Quiet(const ClockEngine& engine, uint32_t start, uint32_t window) const;
+
   Merger* sources_[2] = {nullptr, nullptr};
+  DelayLine* delayed_ = nullptr;
+  uint32_t delay_ = 0;
   Merger* line_source_ = nullptr;  // whose message the wire carries now
   uint8_t soon_left_ = 0;          // bytes of a transport message still to book back to back
   bool stop_booked_ = false;       // a tentative timeout Stop is on the schedule

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/clock_engine.h"
+#include "core/din_line.h"
 #include "tests/engine_rig.h"
 
 namespace cv2midi {
@@ -174,6 +175,53 @@ TEST(ClockShift, NegativeShiftHoldsAcrossTheThirtyTwoBitWrap) {
   const std::vector<uint64_t> c = Clocks(rig);
   for (size_t i = 24; i < 7 * 24; ++i) {
     ASSERT_EQ(c[i] + kShift8, Ideal(t0, kBeat, 24, rig.engine.latency(), i)) << "clock " << i;
+  }
+}
+
+// DIN's shift later than USB's: the engine runs at USB's, and DIN follows it by the
+// difference, byte for byte and to the tick, whatever the pulses do.
+TEST(ClockShift, TheLaterOutputFollowsTheEarlierToTheTick) {
+  for (int32_t lead : {0, -kShift8, kShift8}) {
+    for (uint32_t delay : {160u, 5u * kTicksPerMs, 40u * kTicksPerMs}) {
+      EngineRig alone(Shifted(lead, 4));
+      EngineRig follows(Shifted(lead, 4));
+      follows.Follow(delay);
+      uint64_t t = 1000000;
+      std::vector<uint64_t> edges;
+      for (int k = 0; k < 12; ++k, t += kBeat / 4) edges.push_back(t);
+      t += 60 * kTicksPerMs;  // a late pulse
+      for (int k = 0; k < 12; ++k, t += kBeat / 5) edges.push_back(t);
+      for (uint64_t e : edges) {
+        alone.Edge(e);
+        follows.Edge(e);
+      }
+      alone.RunUntil(t + 2 * kBeat);
+      follows.RunUntil(t + 2 * kBeat);
+      ASSERT_EQ(alone.out.back().byte, midi::kStop);
+      ASSERT_EQ(follows.out.size(), alone.out.size()) << "lead " << lead << " delay " << delay;
+      ASSERT_EQ(follows.early.size(), alone.out.size());
+      for (size_t i = 0; i < alone.out.size(); ++i) {
+        EXPECT_EQ(follows.out[i].byte, alone.out[i].byte);
+        EXPECT_EQ(follows.early[i].byte, alone.out[i].byte);
+        // The earlier output hears each byte by its time (up to the booking horizon ahead).
+        EXPECT_LE(follows.early[i].at, alone.out[i].at) << i;
+        EXPECT_GE(follows.early[i].at + DinLine::kHorizon + kTicksPerMs, alone.out[i].at) << i;
+        // A byte on its own tick is exactly `delay` later. One of a burst (back to back,
+        // as soon as the line could take it) is no later than that, and the delay may
+        // bring its own tick back into reach.
+        const bool burst =
+            (i > 0 && alone.out[i].at - alone.out[i - 1].at == kByteTicks) ||
+            (i + 1 < alone.out.size() && alone.out[i + 1].at - alone.out[i].at == kByteTicks);
+        if (!burst) {
+          EXPECT_EQ(follows.out[i].at, alone.out[i].at + delay)
+              << "lead " << lead << " delay " << delay << " byte " << i;
+        } else {
+          EXPECT_LE(follows.out[i].at, alone.out[i].at + delay) << i;
+          EXPECT_GE(follows.out[i].at, alone.out[i].at) << i;
+        }
+      }
+      EXPECT_EQ(follows.line_violations, 0u);
+    }
   }
 }
 

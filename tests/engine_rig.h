@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/clock_engine.h"
+#include "core/delay_line.h"
 #include "core/din_line.h"
 #include "core/merger.h"
 #include "core/midi.h"
@@ -44,6 +45,7 @@ class EngineRig {
       if (line.stop_booked()) next = Min(next, Absolute(line.stop_at()));
       if (line.has_merge_wake()) next = Min(next, Absolute(line.merge_wake()));
       if (wire.full()) next = Min(next, next_frame_);
+      if (lead_wake_) next = Min(next, Absolute(lead_at_));
       if (next > t) break;
       now_ = next > now_ ? next : now_;
       Retire();
@@ -73,7 +75,7 @@ class EngineRig {
     const ClockEngine::FastEdge fast = engine.fast_edge(t32 - 1024);
     // As the capture interrupt decides: the engine's window, nothing booked but not yet
     // taken, and the frame on the line (if any) over by t + L.
-    const bool in_window = fast.byte != 0 && !Before(t32, fast.from) &&
+    const bool in_window = !line.following() && fast.byte != 0 && !Before(t32, fast.from) &&
                            Before(t32, fast.until) && !wire.pending() &&
                            !Before(at, wire.FreeAt(t32));
     if (in_window && fast_path) Book(at, fast.byte);
@@ -95,6 +97,9 @@ class EngineRig {
     if (accepted) edges.push_back(t);
     return accepted;
   }
+
+  // DIN follows the earlier output (USB, `early`) by `delay`.
+  void Follow(uint32_t delay) { line.Follow(&delayed, delay); }
 
   // Merged traffic (DIN in) beside the clock, through the line like the firmware's.
   void AttachMerger(Merger* merger) { line.Init(merger, nullptr); }
@@ -124,6 +129,8 @@ class EngineRig {
   uint32_t fast_edges = 0;   // edges the capture interrupt could have served alone
   std::vector<uint64_t> missed_fast;  // the others
   bool fast_path = true;     // serve them so, as the firmware does
+  DelayLine delayed;
+  std::vector<Sent> early;   // following: what the earlier output got, when
 
  private:
   static uint64_t Min(uint64_t a, uint64_t b) { return a < b ? a : b; }
@@ -135,6 +142,10 @@ class EngineRig {
   void Service() {
     Retire();
     line.ConfirmStop(static_cast<uint32_t>(now_), &engine);
+    if (line.following()) {
+      lead_wake_ = line.Lead(static_cast<uint32_t>(now_), &engine,
+                             [this](uint8_t byte) { early.push_back(Sent{now_, byte}); }, &lead_at_);
+    }
     DinLine::Booking b;
     while (line.Next(static_cast<uint32_t>(now_), engine, wire.FreeAt(static_cast<uint32_t>(now_)),
                      wire.full(), true, &b)) {
@@ -164,6 +175,8 @@ class EngineRig {
   uint64_t now_;
   uint64_t next_tick_;
   uint64_t next_frame_ = UINT64_MAX;
+  bool lead_wake_ = false;
+  uint32_t lead_at_ = 0;
 };
 
 // A rig with DIN in traffic through a merger on the line, as the firmware has it, and an
