@@ -145,9 +145,16 @@ bool ClockEngine::OnEdge(uint32_t t) {
     stats_.unearned_clocks += ahead;
     ahead = 0;
   }
-  uint32_t origin;
-  uint32_t span;
-  PlaceGrid(t, restart, started, &origin, &span);
+  // Unshifted and unfiltered (the default), clock 0 is at t + L and the interval is
+  // divided as measured: the common path stays as short as it was.
+  uint32_t origin = t + settings_.latency_ticks;
+  uint32_t span = divisor_;
+  if (settings_.shift_ticks != 0 || settings_.smooth != 0) {
+    PlaceGrid(t, restart, started, &origin, &span);
+  } else {
+    grid_origin_ = origin;
+    grid_span_ = span;
+  }
   if (clocks_flow()) {
     if (ahead == 0) burst_.Push(midi::kClock, 1);
     // Clocks of the next interval within the shift's reach of its predicted pulse go ahead

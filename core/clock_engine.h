@@ -162,7 +162,8 @@ class ClockEngine {
     return !running_ && arm_ != Arm::kNone && !(arm_ == Arm::kContinue && !soon_.empty());
   }
   // Where this edge's clock 0 goes on the grid, and the span its interval is divided over.
-  void PlaceGrid(uint32_t t, bool restart, bool started, uint32_t* origin, uint32_t* span);
+  __attribute__((noinline)) void PlaceGrid(uint32_t t, bool restart, bool started,
+                                          uint32_t* origin, uint32_t* span);
   void Filter(uint32_t t, bool restart);
   // Ticks a timeout's Stop goes after the timeout: a positive shift delays it; a negative
   // one cannot send it early (a silence is not predicted).

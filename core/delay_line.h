@@ -41,8 +41,9 @@ class DelayLine {
  private:
   uint32_t at_[kSlots];
   uint8_t byte_[kSlots];
-  uint8_t head_ = 0;
-  uint8_t count_ = 0;
+  // No initialisers: a static DelayLine starts zeroed (empty) with no constructor to run.
+  uint8_t head_;
+  uint8_t count_;
 };
 
 }  // namespace cv2midi

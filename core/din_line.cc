@@ -81,12 +81,6 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
   return true;
 }
 
-bool DinLine::Quiet(const ClockEngine& engine, uint32_t start, uint32_t window) const {
-  if (delayed_ == nullptr) return engine.Quiet(start, window);
-  if (!delayed_->empty() && Before(delayed_->front_at(), start + window)) return false;
-  return engine.Quiet(start - delay_, window);
-}
-
 void DinLine::ConfirmStop(uint32_t now, ClockEngine* engine) {
   if (!stop_booked_ || Before(now, stop_at_)) return;
   stop_booked_ = false;

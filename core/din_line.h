@@ -132,7 +132,11 @@ class DinLine {
 
   // Nothing due in [start, start + window) on the line: the engine's schedule, moved by
   // the delay, and the bytes waiting to follow it.
-  bool Quiet(const ClockEngine& engine, uint32_t start, uint32_t window) const;
+  bool Quiet(const ClockEngine& engine, uint32_t start, uint32_t window) const {
+    if (delayed_ == nullptr) return engine.Quiet(start, window);
+    if (!delayed_->empty() && Before(delayed_->front_at(), start + window)) return false;
+    return engine.Quiet(start - delay_, window);
+  }
 
   Merger* sources_[2] = {nullptr, nullptr};
   DelayLine* delayed_ = nullptr;

@@ -21,7 +21,8 @@ class WireSchedule {
  public:
   static constexpr uint8_t kSlots = 8;  // a power of two: the counters run free
   // Who booked a frame, for what the main loop does once it is out.
-  enum Tag : uint8_t { kEngine = 0, kMerged = 1 };
+  // kFollowed: an engine byte the earlier output (USB) had already (DinLine::Follow).
+  enum Tag : uint8_t { kEngine = 0, kMerged = 1, kFollowed = 2 };
   struct Frame {
     uint32_t start;
     uint16_t changes;  // FrameChanges(byte), worked out at booking, not by the transmitter

@@ -81,8 +81,9 @@ __attribute__((noinline)) void TakeInterruptWork() {
     // The capture interrupt booked this edge's first byte at t + L: the engine's next.
     const bool accepted = engine.OnEdge(t);
     if (accepted && sent) engine.CriticalSent();
-    if (accepted) tempo_meter.OnEdge(t, restart, engine.settings().ppqn);
+    // The burst first: the line books the edge's next byte before anything else is done.
     ServiceLine();
+    if (accepted) tempo_meter.OnEdge(t, restart, engine.settings().ppqn);
   }
 }
 
@@ -95,6 +96,7 @@ __attribute__((noinline)) void Housekeeping() {
   // Bytes that found no room (a clock or a pulse near) look again each tick, as does a
   // wake-up that was too far for the timer.
   if (LineWakeNear(now) || LineWorkPending()) ServiceLine();
+  ReleaseToHost(now);  // the host's copies, when its shift is the later one
   const ButtonEvent event = button.Sample(!hal::ButtonIn::Read(), now);
   if (event != ButtonEvent::kNone) pending_event = event;
   if (++ticks_since_poll < kHousekeepingTicks && event == ButtonEvent::kNone &&
@@ -106,7 +108,10 @@ __attribute__((noinline)) void Housekeeping() {
   // so that no stamp it keeps (where the line frees, the fast window) ages past 2^31 ticks
   // (bug 3: after 134 s of silence every booking landed in the past's future).
   if (engine.Poll(now) || ++polls_since_service == 0) ServiceLine();
-  if (SettingsWaiting() && !engine.clock_present() && !engine.internal_running()) ApplySettings();
+  if (SettingsWaiting() && !engine.clock_present() && !engine.internal_running() &&
+      LineSettled()) {
+    ApplySettings();
+  }
   if (EepromDirty() && engine.Quiet(now, kQuietTicks)) WriteEepromStep();
   if (UsbSerialUnwritten() && engine.Quiet(now, kQuietTicks)) WriteUsbSerialStep();
   if (pending_event != ButtonEvent::kNone && engine.Quiet(now, kQuietTicks)) {
@@ -181,6 +186,7 @@ void Init() {
   hal::InitMidiUart();
   hal::InitTimers();
   InitLine(AtomicNow());
+  SetOutputDelays(CurrentOutputDelays());
   LoadUsbSerial(usb_device);
   usb_device.Attach();
   // INT0 on both edges: trigger mode acts on the jack's rise, run-gate mode on both.
@@ -206,6 +212,7 @@ void RunSetup() {
   wdt_reset();
   const uint32_t now = AtomicNow();
   if (!setup.active()) setup.Enter(SettingsPpqn(), now);
+  ReleaseToHost(now);  // the host's copies, when its shift is the later one
   const ButtonEvent event = button.Sample(!hal::ButtonIn::Read(), now);
   if (setup.OnButton(event, button.pressed(), now)) {
     SaveSetupPpqn(setup.ppqn());

@@ -27,6 +27,9 @@ Merger usb_merger(usb_fifo, sizeof(usb_fifo));
 namespace {
 
 DinLine line;
+// The later output's bytes: DIN's when it follows (line.following()), else the host's.
+DelayLine delayed;
+OutputDelays delays;
 
 // A wake-up is armed on Timer3 only when it is less than a timer period away (less the
 // tick that would otherwise come first); further ones wait for a later 1 ms tick.
@@ -44,7 +47,9 @@ void PublishFastWindow(uint32_t now) {
   // which can be well before its stop bit ends, so only the schedule knows.
   uint32_t line_free;
   ATOMIC_BLOCK(ATOMIC_FORCEON) { line_free = wire.FreeAt(now); }
-  const ClockEngine::FastEdge fast = engine.fast_edge(line_free);
+  ClockEngine::FastEdge fast = engine.fast_edge(line_free);
+  // Following, the edge's bytes reach the line through the delay, never straight.
+  if (line.following()) fast.byte = 0;
   const uint16_t changes = FrameChanges(fast.byte);
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
     shared.fast_from = fast.from;
@@ -74,17 +79,58 @@ void WakeAt(uint32_t at, void (*arm)(uint16_t)) {
   }
 }
 
+// Frames that have gone out free their slots at once; what the host gets of them waits
+// until the line has booked what was due (an edge's burst must not wait for USB).
+uint8_t gone_bytes[WireSchedule::kSlots];
+uint32_t gone_starts[WireSchedule::kSlots];
+uint8_t gone_count;
+
 void Retire(uint32_t now) {
   WireSchedule::Frame f;
-  for (;;) {
+  while (gone_count < WireSchedule::kSlots) {
     bool retired;
     ATOMIC_BLOCK(ATOMIC_FORCEON) { retired = wire.Retire(now, &f); }
     if (!retired) return;
-    if (f.tag == WireSchedule::kEngine) EngineByteToHost(f.byte);
+    if (f.tag != WireSchedule::kEngine) continue;
+    gone_bytes[gone_count] = f.byte;
+    gone_starts[gone_count] = f.start;
+    ++gone_count;
   }
 }
 
+void PassGone() {
+  for (uint8_t i = 0; i < gone_count; ++i) {
+    // The host follows DIN by its delay; a full delay line lets the byte go early rather
+    // than lose it.
+    if (delays.usb == 0 || !delayed.Push(gone_starts[i] + delays.usb, gone_bytes[i])) {
+      EngineByteToHost(gone_bytes[i]);
+    }
+  }
+  gone_count = 0;
+}
+
 }  // namespace
+
+// The host as the earlier output (a functor, so the bridge's byte handler stays inlined).
+struct HostSink {
+  void operator()(uint8_t byte) const { EngineByteToHost(byte); }
+};
+
+void ReleaseToHost(uint32_t now) {
+  if (line.following()) return;
+  while (delayed.Due(now)) {
+    EngineByteToHost(delayed.front_byte());
+    delayed.Pop();
+  }
+}
+
+bool LineSettled() { return delayed.empty(); }
+
+void SetOutputDelays(const OutputDelays& d) {
+  delays = d;
+  delayed.Clear();
+  line.Follow(d.din != 0 ? &delayed : nullptr, d.din);
+}
 
 void InitLine(uint32_t now) {
   wire.Init(now);
@@ -136,6 +182,7 @@ void LineHasNews() { news = true; }
 void RetireSent() {
   hal::midi_tx.started = 0;
   Retire(AtomicNow());
+  PassGone();
 }
 
 bool LineNeedsService() { return shared.wake || news || (hal::midi_tx.started && waits_for_slot); }
@@ -154,7 +201,10 @@ __attribute__((noinline)) void ServiceLine() {
   ATOMIC_BLOCK(ATOMIC_FORCEON) { wire.Poll(now); }
   DinLine::Booking b;
   uint32_t at = now;
+  bool lead_wake = false;
+  uint32_t lead_at = 0;
   for (;;) {
+    if (line.following()) lead_wake = line.Lead(at, &engine, HostSink(), &lead_at);
     uint32_t line_free;
     bool full;
     ATOMIC_BLOCK(ATOMIC_FORCEON) {
@@ -166,7 +216,9 @@ __attribute__((noinline)) void ServiceLine() {
     if (b.what != DinLine::kMerged) WithdrawFastWindow();
     bool booked = true;
     if (b.what != DinLine::kSilence) {
-      const uint8_t tag = b.what == DinLine::kMerged ? WireSchedule::kMerged : WireSchedule::kEngine;
+      const uint8_t tag = b.what == DinLine::kMerged    ? WireSchedule::kMerged
+                          : b.what == DinLine::kDelayed ? WireSchedule::kFollowed
+                                                        : WireSchedule::kEngine;
       // Interrupts since `at` may have eaten the lead: a byte that is not due at a tick of
       // its own is then decided again from a fresh now, rather than arming late.
       if (b.what != DinLine::kCritical && TicksUntil(AtomicNow(), b.at) < kBookMargin) {
@@ -199,8 +251,11 @@ __attribute__((noinline)) void ServiceLine() {
   }
   if (line.stop_booked()) {
     WakeAt(line.stop_at() + 1, &hal::ArmAlarm);  // then the engine hears of the Stop
-  } else if (line.has_critical_wake()) {
-    WakeAt(line.critical_wake(), &hal::ArmAlarm);
+  } else if (line.has_critical_wake() || lead_wake) {
+    const uint32_t wake = !line.has_critical_wake()                       ? lead_at
+                          : lead_wake && Before(lead_at, line.critical_wake()) ? lead_at
+                                                                           : line.critical_wake();
+    WakeAt(wake, &hal::ArmAlarm);
   } else {
     hal::DisarmAlarm();
   }
@@ -210,6 +265,7 @@ __attribute__((noinline)) void ServiceLine() {
     hal::DisarmWake();
   }
   PublishFastWindow(now);
+  PassGone();
 }
 
 }  // namespace firmware

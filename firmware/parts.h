@@ -9,6 +9,7 @@
 
 #include "core/clock_engine.h"
 #include "core/config_tap.h"
+#include "core/settings.h"
 #include "core/merger.h"
 #include "core/midi_parser.h"
 #include "core/sysex_config.h"
@@ -54,6 +55,12 @@ void LineHasNews();
 bool LineNeedsService();
 // Passes what has gone out to the host, when nothing else asks for ServiceLine.
 void RetireSent();
+// The later output follows the engine by the difference of the clock shifts (settings.h).
+// Bytes still held for it go out first: call only when LineSettled().
+void SetOutputDelays(const OutputDelays& delays);
+bool LineSettled();
+// USB's shift is the later one: the engine's bytes that are due for the host now.
+void ReleaseToHost(uint32_t now);
 
 // host.cc: USB.
 extern hal::UsbDevice usb_device;
@@ -72,6 +79,7 @@ bool MidiInThru();
 // settings_store.cc: the settings, their EEPROM copy and the SysEx requests.
 void InitSettings();
 EngineSettings CurrentEngineSettings();
+OutputDelays CurrentOutputDelays();
 bool SettingsWaiting();
 void ApplySettings();
 void AnswerRequests(ConfigTap& tap, bool from_host);

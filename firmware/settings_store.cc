@@ -40,6 +40,7 @@ void InitSettings() {
 }
 
 EngineSettings CurrentEngineSettings() { return ToEngineSettings(settings, kLatencyTicks); }
+OutputDelays CurrentOutputDelays() { return ToOutputDelays(settings); }
 bool SettingsWaiting() { return settings_waiting; }
 bool MidiInThru() { return thru; }
 bool EepromDirty() { return eeprom_dirty; }
@@ -54,6 +55,7 @@ void SaveSetupPpqn(uint8_t ppqn) {
 void ApplySettings() {
   WithdrawFastWindow();
   engine.Configure(CurrentEngineSettings());  // keeps the tempo and the position (bug 4)
+  SetOutputDelays(CurrentOutputDelays());
   thru = settings.thru;
   if (settings.reset_mode == ResetMode::kRunGate) shared.reset_changed = 1;
   settings_waiting = false;

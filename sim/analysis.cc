@@ -157,9 +157,35 @@ Analysis Analyze(const RunResult& run) {
   bool clocks_while_stopped = sc.settings.clocks_while_stopped;
   for (const Settings& st : in_force) clocks_while_stopped &= st.clocks_while_stopped;
 
+  // The clock shift: DIN's clock and transport bytes read back onto the unshifted grid.
+  // The engine runs at the earlier output's shift and DIN follows it by the difference; a
+  // negative engine shift cannot move a (re)start's Start or a timeout's Stop ahead.
+  a.din_shift_set = static_cast<int64_t>(playing.din_shift_10us) * 160;
+  a.usb_shift_set = static_cast<int64_t>(playing.usb_shift_10us) * 160;
+  a.shifted = a.din_shift_set != 0 || a.usb_shift_set != 0;
+  const int64_t engine_shift = std::min(a.din_shift_set, a.usb_shift_set);
+  a.smooth = playing.smooth;
+  const bool smoothed = a.smooth != 0;
+  const int64_t clock_move = a.din_shift_set;
+  const int64_t transport_move = a.din_shift_set - engine_shift + std::max<int64_t>(engine_shift, 0);
+  std::vector<TxByte> tx = run.tx;
+  if (a.shifted) {
+    for (TxByte& b : tx) {
+      const int64_t move = b.byte == midi::kClock ? clock_move
+                           : (b.byte == midi::kStart || b.byte == midi::kContinue ||
+                              b.byte == midi::kStop)
+                               ? transport_move
+                               : 0;
+      const int64_t at = static_cast<int64_t>(b.cycle) - move;
+      b.cycle = at > 0 ? static_cast<uint64_t>(at) : 0;
+    }
+    std::stable_sort(tx.begin(), tx.end(),
+                     [](const TxByte& x, const TxByte& y) { return x.cycle < y.cycle; });
+  }
+
   std::vector<uint64_t> clocks;
   std::vector<Transport> transport;
-  for (const TxByte& b : run.tx) {
+  for (const TxByte& b : tx) {
     switch (b.byte) {
       case midi::kClock: clocks.push_back(b.cycle); break;
       case midi::kStart: ++a.starts; transport.push_back({b.cycle, b.byte}); break;
@@ -329,16 +355,44 @@ Analysis Analyze(const RunResult& run) {
     }
   }
 
+  // A negative shift's phase-in: the first PPQN edges after a restart, or after a Start the
+  // edge carried, lie between the unshifted grid and the shifted one.
+  std::vector<bool> phase_in(edges.size(), false);
+  if (engine_shift < 0) {
+    size_t since = 0;
+    size_t t = 0;
+    for (size_t i = 0; i < edges.size(); ++i) {
+      bool start = restart[i];
+      for (; t < transport.size() && transport[t].at < edges[i]; ++t) {
+      }
+      if (t < transport.size() && transport[t].at < edges[i] + 2 * kCyclesPerMs &&
+          (transport[t].byte == midi::kStart || transport[t].byte == midi::kContinue)) {
+        start = true;
+      }
+      since = start ? 0 : since + 1;
+      phase_in[i] = since < in_force[i].ppqn;
+      a.phase_in_edges += phase_in[i];
+    }
+    // What a stop may leave unearned: the clocks within the shift's reach of the next pulse.
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const bool ends = i + 1 == edges.size() || restart[i + 1];
+      if (!ends || divisors[i] == 0) continue;
+      const uint64_t reach = static_cast<uint64_t>(-engine_shift);
+      a.unearned_allowed += (reach * n + divisors[i] - 1) / divisors[i];
+    }
+  }
+
   // Latency: the first byte after an edge that found the line idle and nothing owed.
   std::vector<uint64_t> latencies;
   for (size_t i = 0; i < edges.size(); ++i) {
     if (edge_clocks[i].empty()) continue;
     const bool owed = i > 0 && !edge_clocks[i - 1].empty() && edge_clocks[i - 1].back() >= edges[i];
     if (owed) continue;
-    auto it = std::lower_bound(run.tx.begin(), run.tx.end(), edges[i],
+    if (phase_in[i] || smoothed) continue;
+    auto it = std::lower_bound(tx.begin(), tx.end(), edges[i],
                                [](const TxByte& b, uint64_t t) { return b.cycle < t; });
-    if (it == run.tx.end()) continue;
-    if (it != run.tx.begin() && std::prev(it)->cycle + kByte > edges[i]) continue;
+    if (it == tx.end()) continue;
+    if (it != tx.begin() && std::prev(it)->cycle + kByte > edges[i]) continue;
     // An edge that carries a Stop first (a reset with the beat) is transport, not timing.
     if (it->byte == midi::kStop || it->byte == midi::kSongPosition) continue;
     latencies.push_back(it->cycle - edges[i]);
@@ -371,13 +425,16 @@ Analysis Analyze(const RunResult& run) {
     if (mine.empty()) continue;
     ++a.position_checked;
     size_t owed = 0;
-    if (i > 0) {
+    if (i > 0 && !phase_in[i] && !phase_in[i - 1]) {
       for (uint64_t c : edge_clocks[i - 1]) owed += c >= edges[i];
     }
     std::string failure;
-    if (mine.front() < edges[i]) {
+    if (mine.front() < edges[i] && engine_shift >= 0) {
+      // (A negative shift sends clocks ahead of a pulse that comes late: the rule for
+      // those is the reach below.)
       failure = "first clock before its edge";
-    } else if (mine.front() > edges[i] + latency + (owed + 3) * kByte) {
+    } else if (!phase_in[i] && !smoothed &&
+               mine.front() > edges[i] + latency + (owed + 3) * kByte) {
       failure = "first clock late by " + Format("%.0f us", (mine.front() - edges[i]) / 16.0);
     } else if (mine.size() != n && !last && !cut_by_stop(i)) {
       failure = Format("%.0f clocks instead of %.0f", mine.size(), n);
@@ -395,13 +452,34 @@ Analysis Analyze(const RunResult& run) {
       a.longest_burst = std::max(a.longest_burst, owed + 1);
       // From the first owed clock to this edge's first clock, every byte back to back.
       const uint64_t from = edge_clocks[i - 1][edge_clocks[i - 1].size() - owed];
-      for (size_t b = 1; b < run.tx.size(); ++b) {
-        if (run.tx[b].cycle <= from || run.tx[b - 1].cycle < from) continue;
-        if (run.tx[b].cycle > mine.front()) break;
+      for (size_t b = 1; b < tx.size(); ++b) {
+        if (tx[b].cycle <= from || tx[b - 1].cycle < from) continue;
+        if (tx[b].cycle > mine.front()) break;
         // Back to back: each byte 320 us after the one before, give or take the few cycles
         // a late send is booked late by (the first waits for the line, which is allowed).
-        const uint64_t gap = run.tx[b].cycle - run.tx[b - 1].cycle;
+        const uint64_t gap = tx[b].cycle - tx[b - 1].cycle;
         if (gap < kByte || gap > kByte + 32) a.bursts_back_to_back = false;
+      }
+    }
+  }
+
+  // A negative shift's reach: at each edge, at most the clocks of the shift went out ahead
+  // of the pulses that earned them (real times, clocks while stopped counted too).
+  if ((engine_shift < 0 || smoothed) && clocks_while_stopped) {
+    const uint64_t reach = engine_shift < 0 ? static_cast<uint64_t>(-engine_shift) : 0;
+    size_t out = 0;
+    size_t sent = 0;
+    for (size_t i = 1; i < edges.size(); ++i) {
+      for (; out < run.tx.size() && run.tx[out].cycle < edges[i]; ++out) {
+        sent += run.tx[out].byte == midi::kClock;
+      }
+      const uint64_t interval = divisors[i - 1] != 0 ? divisors[i - 1] : 1;
+      if (sent > n * i + (reach * n + interval - 1) / interval + a.internal_clocks) {
+        // (Clocks before edge i: its pulses earned n * i.)
+        if (a.position_failures++ == 0) {
+          a.first_position_failure = Format("edge %.0f at %.6f s: ", i + 1, edges[i] / 16e6) +
+                                     Format("%.0f clocks out, beyond the shift's reach", sent);
+        }
       }
     }
   }
@@ -429,19 +507,25 @@ Analysis Analyze(const RunResult& run) {
     const long sent = static_cast<long>(clocks.size());
     a.clock_balance = sent < low ? sent - low : sent > high ? sent - high : 0;
   }
+  // Clocks a negative shift sent ahead for pulses that never came, up to its reach.
+  if (a.balance_checked && a.clock_balance > 0 &&
+      static_cast<size_t>(a.clock_balance) <= a.unearned_allowed) {
+    a.unearned_clocks = static_cast<size_t>(a.clock_balance);
+    a.clock_balance = 0;
+  }
 
   // Timing error over steady intervals: ideal = edge + L + j * interval / N. A clock right
   // behind a Start or Continue waits for that byte by design and is not timed.
-  auto behind_transport = [&run](uint64_t clock) {
-    auto it = std::lower_bound(run.tx.begin(), run.tx.end(), clock,
+  auto behind_transport = [&tx](uint64_t clock) {
+    auto it = std::lower_bound(tx.begin(), tx.end(), clock,
                                [](const TxByte& b, uint64_t t) { return b.cycle < t; });
-    if (it == run.tx.begin()) return false;
+    if (it == tx.begin()) return false;
     const TxByte& prev = *std::prev(it);
     return (prev.byte == midi::kStart || prev.byte == midi::kContinue) &&
            prev.cycle + kByte == clock;
   };
   for (size_t i = 1; i < edges.size(); ++i) {
-    if (restart[i] || edge_clocks[i].empty()) continue;
+    if (restart[i] || phase_in[i] || smoothed || edge_clocks[i].empty()) continue;
     const uint64_t divided = Measured(edges[i - 1], edges[i]);
     const uint64_t end = i + 1 < edges.size() ? edges[i + 1] + latency : UINT64_MAX;
     for (size_t j = 0; j < edge_clocks[i].size(); ++j) {
@@ -461,7 +545,7 @@ Analysis Analyze(const RunResult& run) {
 
   double sum_sq = 0;
   for (size_t i = 1; i + 1 < edges.size(); ++i) {
-    if (restart[i] || restart[i + 1]) continue;
+    if (restart[i] || restart[i + 1] || phase_in[i] || phase_in[i - 1] || smoothed) continue;
     const uint64_t before = edges[i] - edges[i - 1];
     const uint64_t after = edges[i + 1] - edges[i];
     const uint64_t diff = before > after ? before - after : after - before;
@@ -481,6 +565,85 @@ Analysis Analyze(const RunResult& run) {
     }
   }
   if (a.timed_clocks > 0) a.error_rms_ns = std::sqrt(sum_sq / a.timed_clocks);
+
+  // The filter's window: each locked pulse's downbeat 0.5 to 4 ms after edge + L (+ a frame
+  // when it waits behind an owed clock or a transport byte).
+  if (smoothed) {
+    for (size_t i = 1; i < edges.size(); ++i) {
+      if (restart[i] || edge_clocks[i].empty() || (i + 1 == edges.size())) continue;
+      ++a.window_checked;
+      const int64_t after = static_cast<int64_t>(edge_clocks[i].front()) -
+                            static_cast<int64_t>(edges[i] + 256);
+      const bool waited = behind_transport(edge_clocks[i].front()) ||
+                          (!edge_clocks[i - 1].empty() && edge_clocks[i - 1].back() >= edges[i]);
+      const int64_t latest = 4 * static_cast<int64_t>(kCyclesPerMs) + (waited ? 3 * kByte : 0);
+      if (after < static_cast<int64_t>(kCyclesPerMs / 2) || after > latest) {
+        if (a.window_misses++ == 0) {
+          a.first_window_miss = Format("edge %.0f at %.6f s: downbeat %.3f ms after it", i + 1,
+                                       edges[i] / 16e6, after / 16000.0);
+        }
+      }
+    }
+  }
+  // Clock-to-clock spacing after the first two beats, silences (over 3 x the median) out.
+  {
+    std::vector<uint64_t> gaps;
+    for (size_t k = 48; k < clocks.size(); ++k) gaps.push_back(clocks[k] - clocks[k - 1]);
+    if (!gaps.empty()) {
+      std::vector<uint64_t> sorted = gaps;
+      std::sort(sorted.begin(), sorted.end());
+      const uint64_t median = sorted[sorted.size() / 2];
+      double sum = 0, sq = 0;
+      size_t m = 0;
+      for (uint64_t g : gaps) {
+        if (g > 3 * median) continue;
+        sum += g;
+        sq += static_cast<double>(g) * g;
+        ++m;
+      }
+      if (m > 1) {
+        const double mean = sum / m;
+        a.spacing_samples = m;
+        a.spacing_mean_us = mean / 16.0;
+        a.spacing_sd_us = std::sqrt(std::max(0.0, sq / m - mean * mean)) / 16.0;
+      }
+    }
+  }
+  // After each tempo step (a steady segment at a new tempo), the pulses until every clock
+  // spacing to the segment's end is within 0.1 % of the new tempo's.
+  for (size_t g = 1; g < sc.segments.size(); ++g) {
+    const Segment& seg = sc.segments[g];
+    const Segment& before = sc.segments[g - 1];
+    if (seg.bpm_from != seg.bpm_to || seg.bpm_from == before.bpm_to || seg.bpm_from <= 0) continue;
+    const double want = 60.0 * 16e6 / (24.0 * seg.bpm_from);
+    std::vector<uint64_t> inside;
+    for (uint64_t c : clocks) {
+      if (c > seg.from && c < seg.to) inside.push_back(c);
+    }
+    long locked_from = -1;  // index into inside of the first clock of the locked run
+    for (size_t k = inside.size(); k-- > 1;) {
+      if (std::fabs(static_cast<double>(inside[k] - inside[k - 1]) - want) > want / 1000) break;
+      locked_from = static_cast<long>(k - 1);
+    }
+    Analysis::Relock r{seg.from, seg.bpm_from, -1};
+    if (locked_from >= 0 && inside.size() > 2 && static_cast<size_t>(locked_from) + 2 < inside.size()) {
+      const uint64_t at = inside[static_cast<size_t>(locked_from)];
+      long pulses = 0;
+      for (uint64_t e : edges) pulses += e >= seg.from && e + 256 <= at;
+      r.pulses = pulses;
+    }
+    a.relocks.push_back(r);
+  }
+  if (a.shifted && !a.clock_errors.empty()) {
+    // Against the unshifted grid: the set shift, what L measured beyond its 256 cycles on
+    // the grid read back, and the clocks' median error on it.
+    std::vector<double> errors;
+    for (const Analysis::ClockError& e : a.clock_errors) errors.push_back(e.ns / kNsPerCycle);
+    std::sort(errors.begin(), errors.end());
+    a.din_shift_measured = static_cast<double>(a.din_shift_set) +
+                           (static_cast<double>(a.latency_median) - 256.0) +
+                           errors[errors.size() / 2];
+  }
 
   // Timeouts: every silence past the multiple while running must end in a Stop on time.
   for (size_t i = 1; i < edges.size(); ++i) {
@@ -656,10 +819,16 @@ Analysis Analyze(const RunResult& run) {
     for (const UsbPacketIn& packet : u.packets) {
       if ((packet.b[0] & 0x0F) != 0x0F) ++a.usb_din_in_packets;
     }
+    // The host's copy of each byte is due the difference of the shifts after DIN's; one
+    // that leads DIN is handed over up to a booking horizon ahead of its time.
+    const int64_t usb_after_din = a.usb_shift_set - a.din_shift_set;
+    const int64_t early = usb_after_din < 0 ? 2 * 8192 : 0;
+    std::vector<int64_t> usb_offsets;
     for (const TxByte& b : run.tx) {
       const bool clock_or_transport = b.byte == midi::kClock || b.byte == midi::kStart ||
                                       b.byte == midi::kContinue || b.byte == midi::kStop;
-      if (!clock_or_transport || !read_at(b.cycle)) continue;
+      const int64_t expect = static_cast<int64_t>(b.cycle) + usb_after_din;
+      if (!clock_or_transport || expect < early || !read_at(static_cast<uint64_t>(expect))) continue;
       ++a.usb_clock_bytes;
       // The next clock or transport packet the host read after this byte went out (DIN
       // in's own real-time bytes, FE and FF, travel as CIN F packets too).
@@ -667,16 +836,26 @@ Analysis Analyze(const RunResult& run) {
         return (q.b[0] & 0x0F) == 0x0F && q.b[1] >= midi::kClock && q.b[1] <= midi::kStop &&
                q.b[1] != 0xF9;
       };
-      while (p < u.packets.size() && (!is_ours(u.packets[p]) || u.packets[p].cycle < b.cycle)) {
+      while (p < u.packets.size() &&
+             (!is_ours(u.packets[p]) ||
+              static_cast<int64_t>(u.packets[p].cycle) < expect - early)) {
         ++p;
       }
       if (p < u.packets.size() && u.packets[p].b[1] == b.byte) {
         ++a.usb_clock_matched;
-        const uint64_t delay = u.packets[p].cycle - b.cycle;
+        const int64_t late = static_cast<int64_t>(u.packets[p].cycle) - expect;
+        if (b.byte == midi::kClock) usb_offsets.push_back(late + usb_after_din);
+        const uint64_t delay = late > 0 ? static_cast<uint64_t>(late) : 0;
         a.usb_delay_max = std::max(a.usb_delay_max, delay);
         if (delay <= kCyclesPerMs) ++a.usb_within_a_frame;
         ++p;
       }
+    }
+    if (a.shifted && !usb_offsets.empty()) {
+      std::sort(usb_offsets.begin(), usb_offsets.end());
+      a.usb_shift_samples = usb_offsets.size();
+      // Host read less DIN byte, plus DIN's own measured offset from the unshifted grid.
+      a.usb_shift_measured = usb_offsets[usb_offsets.size() / 2] + a.din_shift_measured;
     }
   }
 
@@ -733,6 +912,13 @@ Analysis Analyze(const RunResult& run) {
         Format("max %.1f ns over %.0f clocks", a.division_error_max_ns, a.divided_clocks), true,
         a.division_error_max_ns <= 1000.0);
   }
+  if (smoothed) {
+    add("jitter filter: each pulse's downbeat 0.5 to 4 ms after it (+ L)",
+        a.window_misses == 0 ? Format("%.0f pulses checked", a.window_checked)
+                             : Format("%.0f of %.0f outside, first: ", a.window_misses,
+                                      a.window_checked) + a.first_window_miss,
+        true, a.window_misses == 0);
+  }
   if (a.latency_samples > 0) {
     add("edge to first clock latency constant and <= 20 us",
         Format("%.2f us (%.0f to %.0f cycles)", a.latency_median / 16.0, a.latency_min,
@@ -740,6 +926,22 @@ Analysis Analyze(const RunResult& run) {
         true, a.latency_max <= 320 && a.latency_max - a.latency_min <= 4);
     add("goal: latency <= 5 us", Format("%.2f us", a.latency_median / 16.0), false,
         a.latency_median <= 80);
+  }
+  if (a.shifted) {
+    add("clock shift on DIN as set, to the cycle (median against the unshifted grid)",
+        Format("set %+.2f ms, measured %+.5f ms", a.din_shift_set / 16000.0,
+               a.din_shift_measured / 16000.0) +
+            (a.phase_in_edges > 0 ? Format(", %.0f edges phasing in", a.phase_in_edges) : "") +
+            (a.unearned_clocks > 0 ? Format(", %.0f clocks unearned at stops", a.unearned_clocks) : ""),
+        true, a.clock_errors.empty() || std::fabs(a.din_shift_measured - a.din_shift_set) <= 1.0);
+    if (a.usb_shift_samples > 0) {
+      // The host reads in 1 ms frames: its copy lands up to a frame after its time.
+      const double off = a.usb_shift_measured - a.usb_shift_set;
+      add("clock shift to the host as set, within its 1 ms frames",
+          Format("set %+.2f ms, measured %+.2f ms (median of %.0f clocks)",
+                 a.usb_shift_set / 16000.0, a.usb_shift_measured / 16000.0, a.usb_shift_samples),
+          true, off >= -0.75 * kCyclesPerMs && off <= 1.5 * kCyclesPerMs);
+    }
   }
   add("DIN out is a valid MIDI stream", a.out_valid ? "yes" : a.out_fault, true, a.out_valid);
   if (a.usb_host) {

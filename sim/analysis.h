@@ -55,6 +55,38 @@ struct Analysis {
   size_t position_failures = 0;
   std::string first_position_failure;
 
+  // The clock shift (issue 14), in cycles: as set, and as measured, the median offset of
+  // the timed clocks from the unshifted grid (edge + L + j * interval / N, L = 256
+  // cycles). DIN's times are read back onto that grid before the rest is analysed; with a
+  // negative shift, the first beat after a (re)start phases in and is not timed.
+  int64_t din_shift_set = 0;
+  int64_t usb_shift_set = 0;
+  bool shifted = false;
+  double din_shift_measured = 0;
+  double usb_shift_measured = 0;  // the host's reads, 1 ms frames and all
+  size_t usb_shift_samples = 0;
+  size_t phase_in_edges = 0;     // not timed: the grid moving ahead after a restart
+  size_t unearned_clocks = 0;    // clocks sent ahead for pulses that never came
+  size_t unearned_allowed = 0;   // at most the clocks of the shift, at each stop
+
+  // The jitter filter (issue 14): its strength; each pulse's downbeat against its window
+  // (0.5 to 4 ms after edge + L); the spacing of consecutive clocks (after the first two
+  // beats, silences left out); after each tempo step, the pulses until every spacing is
+  // within 0.1 % of the new tempo's.
+  uint8_t smooth = 0;
+  size_t window_checked = 0;
+  size_t window_misses = 0;
+  std::string first_window_miss;
+  double spacing_mean_us = 0;
+  double spacing_sd_us = 0;
+  size_t spacing_samples = 0;
+  struct Relock {
+    uint64_t at;       // the step's first cycle
+    double bpm;        // the new tempo
+    long pulses;       // pulses after the step until locked; -1: never in the segment
+  };
+  std::vector<Relock> relocks;
+
   size_t latency_samples = 0;
   uint64_t latency_median = 0, latency_min = 0, latency_max = 0;
 

@@ -129,6 +129,33 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   } else {
     out << "  timing error at steady tempo: no steady intervals in this scenario\n";
   }
+  if (a.shifted) {
+    out << "  clock shift: DIN set " << Fixed(a.din_shift_set / 16000.0, 2) << " ms, measured "
+        << Fixed(a.din_shift_measured / 16000.0, 5) << " ms (median against the unshifted grid)";
+    if (a.usb_shift_samples > 0) {
+      out << "; USB set " << Fixed(a.usb_shift_set / 16000.0, 2) << " ms, measured "
+          << Fixed(a.usb_shift_measured / 16000.0, 3) << " ms (host frames included)";
+    }
+    out << "\n  " << a.phase_in_edges << " edges phasing in after a start, " << a.unearned_clocks
+        << " clocks unearned at stops (at most " << a.unearned_allowed << ")\n";
+  }
+  if (a.smooth != 0) {
+    out << "  jitter filter: strength " << static_cast<int>(a.smooth) << "; downbeats "
+        << (a.window_checked - a.window_misses) << " of " << a.window_checked
+        << " within 0.5-4 ms of their pulse\n";
+  }
+  if (a.spacing_samples > 0) {
+    out << "  clock spacing: mean " << Fixed(a.spacing_mean_us, 2) << " us, sd "
+        << Fixed(a.spacing_sd_us, 3) << " us over " << a.spacing_samples << " gaps\n";
+  }
+  for (const Analysis::Relock& r : a.relocks) {
+    out << "  step to " << Fixed(r.bpm, 2) << " BPM at " << Fixed(r.at / 16e6, 3) << " s: ";
+    if (r.pulses < 0) {
+      out << "spacing never within 0.1 % in the segment\n";
+    } else {
+      out << "every spacing within 0.1 % from pulse " << r.pulses << " after it\n";
+    }
+  }
   out << "  division error (each clock against the interval it divides, steady or not): max "
       << Fixed(a.division_error_max_ns, 1) << " ns over " << a.divided_clocks << " clocks\n";
   out << "  the pin: " << run.midi_out.size() << " level changes, " << run.tx.size()

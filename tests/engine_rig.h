@@ -129,7 +129,7 @@ class EngineRig {
   uint32_t fast_edges = 0;   // edges the capture interrupt could have served alone
   std::vector<uint64_t> missed_fast;  // the others
   bool fast_path = true;     // serve them so, as the firmware does
-  DelayLine delayed;
+  DelayLine delayed{};  // value-initialised: empty
   std::vector<Sent> early;   // following: what the earlier output got, when
 
  private:
