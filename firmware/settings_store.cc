@@ -5,6 +5,7 @@
 
 #include "core/settings.h"
 #include "core/sysex_config.h"
+#include "core/usb_serial.h"
 #include "firmware/parts.h"
 #include "hal/eeprom.h"
 
@@ -14,6 +15,8 @@ namespace {
 
 // Where the settings block lives in EEPROM.
 constexpr uint16_t kSettingsAddress = 0;
+static_assert(kSettingsAddress + kSettingsBytes <= usb::kSerialAddress,
+              "the settings block runs into the USB serial number's block");
 
 Settings settings;
 SettingsStatus boot_status;
