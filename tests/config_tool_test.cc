@@ -87,7 +87,7 @@ TEST(ConfigTool, SetsAndReadsBackThroughAmidi) {
   EXPECT_EQ(RunTool("--port hw:9,0,0 --ppqn 4 --timeout 5", &out), 0);
   EXPECT_NE(out.find("ppqn 4, reset-mode trigger, timeout 5"), std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --identity", &out), 0);
-  EXPECT_EQ(out, "cv2midi firmware 0.6.0\n");
+  EXPECT_EQ(out, "cv2midi firmware 0.7.0\n");
   EXPECT_EQ(RunTool("--port hw:9,0,0 --defaults --get", &out), 0);
   EXPECT_NE(out.find("ppqn 1,"), std::string::npos) << out;
 }
