@@ -1,9 +1,12 @@
-// Settings validation and the EEPROM block layout (version 2):
+// Settings validation and the EEPROM block layout (version 3, 19 bytes):
 // [0..1] 'c' '2'  [2] version  [3] ppqn  [4] reset mode  [5] timeout multiple
 // [6] flags: bit 0 clocks while stopped, bit 1 auto-start, bit 2 thru, bit 3 on-stop hold
 // [7..8] glitch window in us, little-endian  [9..10] tempo in 0.1 BPM, little-endian
-// [11] zero  [12..13] CRC-16/CCITT of 0..11
-// Version 1 had [9] zero and [10..11] the CRC of 0..9, no tempo and no bit 3.
+// [11..12] DIN shift, [13..14] USB shift: 10 us steps, signed 16-bit, little-endian
+// [15] smooth  [16] zero  [17..18] CRC-16/CCITT of 0..16
+// Version 2 (14 bytes) ended at [11] zero and [12..13] the CRC of 0..11, no shifts and no
+// smooth. Version 1 (12 bytes) had [9] zero and [10..11] the CRC of 0..9, no tempo and no
+// bit 3. Both still load, with the fields they lack at their defaults.
 #include "core/settings.h"
 
 namespace cv2midi {
@@ -34,7 +37,10 @@ bool SettingsValid(const Settings& s) {
          s.timeout_multiple >= 2 && s.timeout_multiple <= 8 && s.glitch_us >= 250 &&
          s.glitch_us <= 4000 && s.tempo_deci_bpm >= kMinTempoDeciBpm &&
          s.tempo_deci_bpm <= kMaxTempoDeciBpm &&
-         (s.on_stop == OnStop::kStop || s.on_stop == OnStop::kHold);
+         (s.on_stop == OnStop::kStop || s.on_stop == OnStop::kHold) &&
+         s.din_shift_10us >= -kMaxShift10us && s.din_shift_10us <= kMaxShift10us &&
+         s.usb_shift_10us >= -kMaxShift10us && s.usb_shift_10us <= kMaxShift10us &&
+         s.smooth <= kMaxSmooth;
 }
 
 void EncodeSettings(const Settings& s, uint8_t out[kSettingsBytes]) {
@@ -50,10 +56,17 @@ void EncodeSettings(const Settings& s, uint8_t out[kSettingsBytes]) {
   out[8] = static_cast<uint8_t>(s.glitch_us >> 8);
   out[9] = static_cast<uint8_t>(s.tempo_deci_bpm);
   out[10] = static_cast<uint8_t>(s.tempo_deci_bpm >> 8);
-  out[11] = 0;
-  const uint16_t crc = Crc16(out, 12);
-  out[12] = static_cast<uint8_t>(crc);
-  out[13] = static_cast<uint8_t>(crc >> 8);
+  const uint16_t din = static_cast<uint16_t>(s.din_shift_10us);
+  const uint16_t usb = static_cast<uint16_t>(s.usb_shift_10us);
+  out[11] = static_cast<uint8_t>(din);
+  out[12] = static_cast<uint8_t>(din >> 8);
+  out[13] = static_cast<uint8_t>(usb);
+  out[14] = static_cast<uint8_t>(usb >> 8);
+  out[15] = s.smooth;
+  out[16] = 0;
+  const uint16_t crc = Crc16(out, 17);
+  out[17] = static_cast<uint8_t>(crc);
+  out[18] = static_cast<uint8_t>(crc >> 8);
 }
 
 SettingsStatus DecodeSettings(const uint8_t in[kSettingsBytes], Settings* out) {
@@ -61,20 +74,25 @@ SettingsStatus DecodeSettings(const uint8_t in[kSettingsBytes], Settings* out) {
   bool blank = true;
   for (size_t i = 0; i < kSettingsBytes; ++i) blank = blank && in[i] == 0xFF;
   if (blank) return SettingsStatus::kBlank;
-  // Version 1 ends at 12 bytes; version 2 at 14.
-  const bool v1 = in[2] == 1;
-  const size_t body = v1 ? 10 : 12;
+  // Version 1 ends at 12 bytes, version 2 at 14, version 3 at 19: the CRC follows the body.
+  const uint8_t version = in[2];
+  if (version < 1 || version > kSettingsVersion) return SettingsStatus::kCorrupt;
+  const size_t body = version == 1 ? 10 : version == 2 ? 12 : 17;
   const uint16_t crc = static_cast<uint16_t>(in[body] | (in[body + 1] << 8));
-  const uint8_t flags_allowed = v1 ? 7 : 15;
-  if (in[0] != kTag0 || in[1] != kTag1 || (!v1 && in[2] != kSettingsVersion) ||
-      in[body - 1] != 0 || crc != Crc16(in, body) || in[4] > 1 ||
-      (in[6] & ~flags_allowed) != 0) {
+  const uint8_t flags_allowed = version == 1 ? 7 : 15;
+  if (in[0] != kTag0 || in[1] != kTag1 || in[body - 1] != 0 || crc != Crc16(in, body) ||
+      in[4] > 1 || (in[6] & ~flags_allowed) != 0) {
     return SettingsStatus::kCorrupt;
   }
   Settings s;
-  if (!v1) {
+  if (version >= 2) {
     s.tempo_deci_bpm = static_cast<uint16_t>(in[9] | (in[10] << 8));
     s.on_stop = (in[6] & 8) != 0 ? OnStop::kHold : OnStop::kStop;
+  }
+  if (version >= 3) {
+    s.din_shift_10us = static_cast<int16_t>(static_cast<uint16_t>(in[11] | (in[12] << 8)));
+    s.usb_shift_10us = static_cast<int16_t>(static_cast<uint16_t>(in[13] | (in[14] << 8)));
+    s.smooth = in[15];
   }
   s.ppqn = in[3];
   s.reset_mode = static_cast<ResetMode>(in[4]);

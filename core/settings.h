@@ -39,10 +39,11 @@ constexpr uint32_t kTicksPer10us = 160;
 
 enum class SettingsStatus : uint8_t { kOk, kBlank, kCorrupt };
 
-// Layout version 2 (14 bytes) adds the tempo and on-stop; a version 1 block (12 bytes, the
-// same first ten) still loads, with their defaults.
-constexpr uint8_t kSettingsVersion = 2;
-constexpr size_t kSettingsBytes = 14;
+// Layout version 3 (19 bytes) adds the two shifts and smooth; version 2 (14 bytes) added the
+// tempo and on-stop. Blocks of version 1 (12 bytes) and 2, the same first bytes, still load,
+// with the fields they lack at their defaults.
+constexpr uint8_t kSettingsVersion = 3;
+constexpr size_t kSettingsBytes = 19;
 
 bool SettingsValid(const Settings& s);
 void EncodeSettings(const Settings& s, uint8_t out[kSettingsBytes]);

@@ -25,6 +25,10 @@ size_t AllSettings(SettingsStatus status, const Settings& s, uint8_t* out) {
   out[n++] = static_cast<uint8_t>(s.tempo_deci_bpm & 0x7F);
   out[n++] = static_cast<uint8_t>(s.tempo_deci_bpm >> 7);
   out[n++] = s.on_stop == OnStop::kHold ? 1 : 0;
+  EncodeShift(s.din_shift_10us, out + n);
+  EncodeShift(s.usb_shift_10us, out + n + 2);
+  n += 4;
+  out[n++] = s.smooth;
   out[n++] = 0xF7;
   return n;
 }
@@ -59,6 +63,11 @@ uint32_t Get7(const uint8_t* in, uint8_t groups) {
   return v;
 }
 
+// The settings whose value takes two 7-bit bytes.
+bool Wide(uint8_t param) {
+  return param == kGlitchUs || param == kTempo || param == kDinShift || param == kUsbShift;
+}
+
 // Applies one parameter to a copy; false when the value is out of range.
 bool Apply(uint8_t param, uint16_t v, Settings* s, NakReason* why) {
   Settings t = *s;
@@ -82,6 +91,12 @@ bool Apply(uint8_t param, uint16_t v, Settings* s, NakReason* why) {
       if (v > 1) return (*why = kBadValue), false;
       t.on_stop = v == 1 ? OnStop::kHold : OnStop::kStop;
       break;
+    case kDinShift:
+    case kUsbShift:
+      (param == kDinShift ? t.din_shift_10us : t.usb_shift_10us) =
+          DecodeShift(static_cast<uint8_t>(v & 0x7F), static_cast<uint8_t>(v >> 7));
+      break;
+    case kSmooth: t.smooth = static_cast<uint8_t>(v); break;
     default: return (*why = kUnknownParam), false;
   }
   if (v > 0x3FFF || !SettingsValid(t)) return (*why = kBadValue), false;
@@ -115,9 +130,9 @@ size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Setti
     case kSet: {
       if (args < 2) return Nak(command, kBadLength, reply);
       const uint8_t param = msg[5];
-      const bool wide = param == kGlitchUs || param == kTempo;
+      const bool wide = Wide(param);
       const size_t want = wide ? 3 : 2;
-      if (param >= kPpqn && param <= kOnStop && args != want) {
+      if (param >= kPpqn && param <= kSmooth && args != want) {
         return Nak(command, kBadLength, reply);
       }
       const uint16_t v = wide ? static_cast<uint16_t>(msg[6] | (msg[7] << 7)) : msg[6];
@@ -175,9 +190,20 @@ size_t EncodeSet(Param param, uint16_t value, uint8_t out[kMaxMessage]) {
   out[n++] = kSet;
   out[n++] = param;
   out[n++] = static_cast<uint8_t>(value & 0x7F);
-  if (param == kGlitchUs || param == kTempo) out[n++] = static_cast<uint8_t>((value >> 7) & 0x7F);
+  if (Wide(param)) out[n++] = static_cast<uint8_t>((value >> 7) & 0x7F);
   out[n++] = 0xF7;
   return n;
+}
+
+void EncodeShift(int16_t steps_10us, uint8_t out[2]) {
+  const uint16_t v = static_cast<uint16_t>(steps_10us);
+  out[0] = static_cast<uint8_t>(v & 0x7F);
+  out[1] = static_cast<uint8_t>((v >> 7) & 0x7F);
+}
+
+int16_t DecodeShift(uint8_t lo7, uint8_t hi7) {
+  const int16_t v = static_cast<int16_t>((lo7 & 0x7F) | ((hi7 & 0x7F) << 7));
+  return v >= 0x2000 ? static_cast<int16_t>(v - 0x4000) : v;
 }
 
 bool DecodeReply(const uint8_t* msg, size_t size, Reply* out) {
@@ -187,6 +213,9 @@ bool DecodeReply(const uint8_t* msg, size_t size, Reply* out) {
   switch (msg[4]) {
     case kAll: {
       if (size != kAllReplyBytes || msg[5] > 2 || msg[16] > 1) return false;
+      out->settings.din_shift_10us = DecodeShift(msg[17], msg[18]);
+      out->settings.usb_shift_10us = DecodeShift(msg[19], msg[20]);
+      out->settings.smooth = msg[21];
       out->status = static_cast<SettingsStatus>(msg[5]);
       Settings& s = out->settings;
       s.ppqn = msg[6];

@@ -4,8 +4,9 @@
 //
 // requests                              replies
 // 01              get all settings      41 <status> <ppqn> <reset> <timeout> <stopped>
-// 02 <param> <v>  set one (glitch and      <auto> <thru> <glitch lo7> <glitch hi7>
-//     tempo: v is two bytes, lo7 hi7)      <tempo lo7> <tempo hi7> <on-stop>
+// 02 <param> <v>  set one (glitch, tempo   <auto> <thru> <glitch lo7> <glitch hi7>
+//     and the shifts: v is two bytes,      <tempo lo7> <tempo hi7> <on-stop>
+//     lo7 hi7)                             <din shift lo7 hi7> <usb shift lo7 hi7> <smooth>
 //                                          status: 0 stored, 1 blank, 2 corrupt at boot
 // 03              restore the defaults  41 ... (all settings, after the change)
 // 04              identity              44 <major> <minor> <patch> 'c' 'v' '2' 'm' 'i' 'd' 'i'
@@ -15,6 +16,10 @@
 //                                          <merged messages dropped> <USB packets dropped>
 //                                          (each counter 4 x 7 bits, low first, mod 2^28)
 // anything else                         7F <command> <reason>
+//
+// A shift is signed: its count of 10 us steps, -2000..2000, as a 14-bit two's complement
+// number sent lo7 hi7 (-1 is 7F 7F, -2000 is 30 70, 2000 is 50 0F). 14-bit values from 2001
+// to 14383 are out of range (NAK reason 3).
 #ifndef CV2MIDI_CORE_SYSEX_CONFIG_H_
 #define CV2MIDI_CORE_SYSEX_CONFIG_H_
 
@@ -49,6 +54,9 @@ enum Param : uint8_t {
   kGlitchUs = 7,        // 250..4000, two bytes
   kTempo = 8,           // the internal clock in 0.1 BPM: 200..3000, two bytes
   kOnStop = 9,          // 0 stop, 1 hold
+  kDinShift = 10,       // 10 us steps, -2000..2000, two bytes of 14-bit two's complement
+  kUsbShift = 11,       // the same, for the host
+  kSmooth = 12,         // 0 off, 1..3
 };
 enum NakReason : uint8_t {
   kUnknownCommand = 1,
@@ -57,10 +65,10 @@ enum NakReason : uint8_t {
   kUnknownParam = 4,
 };
 
-constexpr uint8_t kVersion[3] = {0, 6, 0};
+constexpr uint8_t kVersion[3] = {0, 7, 0};
 constexpr size_t kMaxMessage = 16;  // the longest request, F0 to F7
 constexpr size_t kMaxReply = 48;    // the longest reply, F0 to F7
-constexpr size_t kAllReplyBytes = 18;
+constexpr size_t kAllReplyBytes = 23;
 constexpr size_t kStatusReplyBytes = 39;
 
 // What the module sees, for the status request.
@@ -90,7 +98,12 @@ size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Setti
 
 // The tool's side.
 size_t EncodeGetAll(uint8_t out[kMaxMessage]);
+// `value` is the setting's own number; a shift's steps go as their 16-bit two's
+// complement, static_cast<uint16_t>(steps), whose low 14 bits are the wire's form.
 size_t EncodeSet(Param param, uint16_t value, uint8_t out[kMaxMessage]);
+// A shift in 10 us steps as the two 7-bit bytes of the set request and the get-all reply.
+void EncodeShift(int16_t steps_10us, uint8_t out[2]);
+int16_t DecodeShift(uint8_t lo7, uint8_t hi7);
 size_t EncodeRestoreDefaults(uint8_t out[kMaxMessage]);
 size_t EncodeIdentity(uint8_t out[kMaxMessage]);
 size_t EncodeStatusRequest(uint8_t out[kMaxMessage]);

@@ -154,6 +154,15 @@ Analysis Analyze(const RunResult& run) {
   }
   a.accepted = edges.size();
   const std::vector<Settings> in_force = SettingsAtEdges(sc, edges);
+  const Settings& first = in_force.empty() ? playing : in_force.front();
+  a.din_shift_10us = first.din_shift_10us;
+  a.usb_shift_10us = first.usb_shift_10us;
+  a.smooth = first.smooth;
+  for (const Settings& st : in_force) {
+    a.shift_settings_changed |= st.din_shift_10us != first.din_shift_10us ||
+                                st.usb_shift_10us != first.usb_shift_10us ||
+                                st.smooth != first.smooth;
+  }
   bool clocks_while_stopped = sc.settings.clocks_while_stopped;
   for (const Settings& st : in_force) clocks_while_stopped &= st.clocks_while_stopped;
 

@@ -39,6 +39,13 @@ struct StopFigures {
 struct Analysis {
   uint8_t n = 24;
   uint64_t glitch_window = 0;
+  // Issue 14's settings as the engine has them at the first accepted edge (or as stored at
+  // power-up when none came), in 10 us steps and 0 off / 1-3; and whether a settings request
+  // changed any of them for a later edge.
+  int16_t din_shift_10us = 0;
+  int16_t usb_shift_10us = 0;
+  uint8_t smooth = 0;
+  bool shift_settings_changed = false;
   size_t pulses = 0;
   size_t accepted = 0;
   size_t rejected = 0;

@@ -197,6 +197,10 @@ bool IsConfigSysEx(const Bytes& m) {
   return m.size() >= 6 && m[0] == 0xF0 && m[1] == 0x7D && m[2] == 0x63 && m[3] == 0x32;
 }
 
+// A shift's 10 us steps as the protocol's 14-bit two's complement, low 7 bits first.
+uint8_t ShiftLo(int16_t steps) { return static_cast<uint8_t>((steps + 0x4000) & 0x7F); }
+uint8_t ShiftHi(int16_t steps) { return static_cast<uint8_t>(((steps + 0x4000) >> 7) & 0x7F); }
+
 Bytes ReplyAll(const Settings& s, uint8_t status) {
   return {0xF0, 0x7D, 0x63, 0x32, 0x41, status, s.ppqn,
           static_cast<uint8_t>(s.reset_mode == ResetMode::kRunGate ? 1 : 0), s.timeout_multiple,
@@ -204,7 +208,9 @@ Bytes ReplyAll(const Settings& s, uint8_t status) {
           static_cast<uint8_t>(s.thru), static_cast<uint8_t>(s.glitch_us & 0x7F),
           static_cast<uint8_t>(s.glitch_us >> 7), static_cast<uint8_t>(s.tempo_deci_bpm & 0x7F),
           static_cast<uint8_t>(s.tempo_deci_bpm >> 7),
-          static_cast<uint8_t>(s.on_stop == OnStop::kHold ? 1 : 0), 0xF7};
+          static_cast<uint8_t>(s.on_stop == OnStop::kHold ? 1 : 0), ShiftLo(s.din_shift_10us),
+          ShiftHi(s.din_shift_10us), ShiftLo(s.usb_shift_10us), ShiftHi(s.usb_shift_10us),
+          s.smooth, 0xF7};
 }
 
 // Applies a request; returns the reply code it owes (0x41 all, 0x44 identity, 0x7F NAK).
@@ -219,8 +225,8 @@ uint8_t Answer(const Bytes& m, Settings* s) {
   if (cmd != 0x02) return 0x7F;
   if (body < 1) return 0x7F;
   const uint8_t p = m[5];
-  if (p < 1 || p > 9) return 0x7F;
-  if (body != (p == 7 || p == 8 ? 3u : 2u)) return 0x7F;
+  if (p < 1 || p > 12) return 0x7F;
+  if (body != (p == 7 || p == 8 || p == 10 || p == 11 ? 3u : 2u)) return 0x7F;
   const uint8_t v = m[6];
   Settings n = *s;
   switch (p) {
@@ -255,6 +261,17 @@ uint8_t Answer(const Bytes& m, Settings* s) {
     case 9:
       if (v > 1) return 0x7F;
       n.on_stop = v ? OnStop::kHold : OnStop::kStop;
+      break;
+    case 10: case 11: {
+      const int raw = v | (m[7] << 7);  // 14-bit two's complement
+      const int steps = raw >= 8192 ? raw - 16384 : raw;
+      if (steps < -2000 || steps > 2000) return 0x7F;
+      (p == 10 ? n.din_shift_10us : n.usb_shift_10us) = static_cast<int16_t>(steps);
+      break;
+    }
+    case 12:
+      if (v > 3) return 0x7F;
+      n.smooth = v;
       break;
   }
   *s = n;
@@ -1338,7 +1355,7 @@ class Checker {
       return;
     }
     const uint8_t code = m.bytes.size() >= 5 ? m.bytes[4] : 0;
-    const size_t whole = code == 0x41 ? 18 : code == 0x44 ? 16 : code == 0x45 ? 39 : code == 0x7F ? 8 : 0;
+    const size_t whole = code == 0x41 ? 23 : code == 0x44 ? 16 : code == 0x45 ? 39 : code == 0x7F ? 8 : 0;
     if (m.bytes.size() != whole) {
       Add("reply-truncated", m.at, "a settings reply of " + std::to_string(m.bytes.size()) +
                                        " bytes: " + Hex(m.bytes));

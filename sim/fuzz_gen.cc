@@ -85,7 +85,13 @@ std::string HexLine(const std::vector<int>& bytes) {
   return s;
 }
 
-std::vector<int> SettingsRequest(Picker* p) {
+// A shift of whole 10 us steps within +-20 ms, or (invalid) just outside it.
+int ShiftSteps(Picker* p, bool valid) {
+  if (valid) return p->Int(-2000, 2000);
+  return p->Chance(50) ? p->Int(2001, 8191) : p->Int(-8192, -2001);
+}
+
+std::vector<int> SettingsRequest(Picker* p, const FuzzWeights& w) {
   std::vector<int> m = {0xF0, 0x7D, 0x63, 0x32};
   switch (p->Int(0, 9)) {
     case 0: case 1: m.push_back(0x01); break;  // get all
@@ -94,6 +100,20 @@ std::vector<int> SettingsRequest(Picker* p) {
     case 4: m.push_back(p->Int(0x05, 0x10)); break;  // unknown
     default: {
       m.push_back(0x02);
+      // Params 10-12 only with their weights: no draw otherwise.
+      if ((w.shift > 0 || w.smooth > 0) && p->Chance(30)) {
+        const bool valid = p->Chance(85);
+        const int param = w.smooth == 0 ? p->Int(10, 11) : w.shift == 0 ? 12 : p->Int(10, 12);
+        m.push_back(param);
+        if (param == 12) {
+          m.push_back(valid ? p->Int(0, 3) : p->Int(4, 127));
+        } else {
+          const int steps = ShiftSteps(p, valid) & 0x3FFF;  // 14-bit two's complement
+          m.push_back(steps & 0x7F);
+          m.push_back((steps >> 7) & 0x7F);
+        }
+        break;
+      }
       const int param = p->Int(1, 8);
       m.push_back(param);
       const bool valid = p->Chance(85);
@@ -145,6 +165,13 @@ ScenarioLines Build(Picker* p, const FuzzWeights& w) {
     if (w.gate > 0 && p->Chance(15)) {
       lines.push_back("setting reset-mode gate");
     }
+    for (const char* name : {"din-shift", "usb-shift"}) {
+      if (w.shift > 0 && p->Chance(30)) {
+        lines.push_back(std::string("setting ") + name +
+                        Fmt(" %+.2fms", ShiftSteps(p, true) / 100.0));
+      }
+    }
+    if (w.smooth > 0 && p->Chance(30)) lines.push_back(Fmt("setting smooth %.0f", p->Int(1, 3)));
   }
   if (w.usb > 0 && p->Chance(5)) lines.push_back("usb none");
   // The glitch window the capture applies: capped at half the fastest legal interval.
@@ -300,7 +327,7 @@ ScenarioLines Build(Picker* p, const FuzzWeights& w) {
         break;
       }
       case 9: {  // a settings request, over DIN or from the host
-        const std::vector<int> m = SettingsRequest(p);
+        const std::vector<int> m = SettingsRequest(p, w);
         if (p->Chance(30)) {
           lines.push_back("usb-out" + HexLine(m) + AtUs(at));
         } else {
@@ -368,6 +395,7 @@ bool ParseWeights(const std::string& text, FuzzWeights* w, std::string* error) {
         {"midi-sysex", &w->midi_sysex}, {"midi-garbage", &w->midi_garbage},
         {"usb", &w->usb},             {"usb-out", &w->usb_out},
         {"settings", &w->settings},   {"max-seconds", &w->max_seconds},
+        {"shift", &w->shift},         {"smooth", &w->smooth},
     };
     bool found = false;
     for (const Named& f : fields) {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/midi.h"
+#include "core/shift_text.h"
 
 namespace cv2midi {
 namespace sim {
@@ -33,7 +34,15 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
       << "x real time)\n";
   out << "input     " << +sc.pulse_ppqn << " PPQN, so " << +a.n
       << " MIDI clocks per pulse; glitch window " << Fixed(a.glitch_window / 16000.0, 3)
-      << " ms\n\n";
+      << " ms\n";
+  char din[kShiftTextBytes], usb[kShiftTextBytes];
+  FormatShift(a.din_shift_10us, din);
+  FormatShift(a.usb_shift_10us, usb);
+  out << "settings  din-shift " << din << " ms, usb-shift " << usb << " ms, smooth "
+      << (a.smooth == 0 ? std::string("off") : std::to_string(a.smooth))
+      << (a.shift_settings_changed ? " (at the first edge; a settings request changed them)"
+                                   : "")
+      << "\n\n";
 
   out << "Tempo\n";
   for (const SegmentFigures& f : a.segments) {

@@ -8,6 +8,8 @@
 #include <random>
 #include <sstream>
 
+#include "core/shift_text.h"
+
 namespace cv2midi {
 namespace sim {
 namespace {
@@ -392,10 +394,28 @@ class Parser {
       } else {
         throw ParseError{"on-stop is stop or hold"};
       }
+    } else if (w[1] == "din-shift" || w[1] == "usb-shift") {
+      int16_t steps = 0;
+      const ShiftText t = ParseShift(v.c_str(), &steps);
+      if (t != ShiftText::kOk) {
+        throw ParseError{w[1] + (t == ShiftText::kNotAStep
+                                     ? " goes in steps of 0.01ms (10us), got '"
+                                     : " is -20ms to +20ms, e.g. -8ms or 2.5ms, got '") +
+                         v + "'"};
+      }
+      (w[1] == "din-shift" ? st.din_shift_10us : st.usb_shift_10us) = steps;
+    } else if (w[1] == "smooth") {
+      if (v == "off") {
+        st.smooth = 0;
+      } else if (v == "1" || v == "2" || v == "3") {
+        st.smooth = static_cast<uint8_t>(v[0] - '0');
+      } else {
+        throw ParseError{"smooth is off, 1, 2 or 3"};
+      }
     } else {
       throw ParseError{"unknown setting '" + w[1] +
                        "' (reset-mode, timeout, clocks-while-stopped, auto-start, thru, glitch, "
-                       "tempo, on-stop)"};
+                       "tempo, on-stop, din-shift, usb-shift, smooth)"};
     }
     s_->settings_given = true;
   }

@@ -51,6 +51,68 @@ TEST(ConfigTool, BadArgumentsSayWhatIsWrong) {
   EXPECT_EQ(Hex(c.requests[1]), "F0 7D 63 32 02 09 01 F7");
 }
 
+// Shifts in ms as people write them, sent as 14-bit two's complement of 10 us steps.
+TEST(ConfigTool, ShiftsAreTakenInMillisecondsWithOrWithoutTheUnit) {
+  const struct {
+    const char* text;
+    const char* bytes;  // the value's two bytes
+  } good[] = {
+      {"-8", "60 79"},      {"-8ms", "60 79"},    {"2.5", "7A 01"},  {"+0.01 ms", "01 00"},
+      {"-8000us", "60 79"},  {"20", "50 0F"},      {"-20.00", "30 70"}, {"0", "00 00"},
+      {"-0.01", "7F 7F"},   {"2.50MS", "7A 01"},  {"20.000ms", "50 0F"},
+  };
+  for (const auto& g : good) {
+    ConfigCommand c;
+    std::string error;
+    ASSERT_TRUE(ParseConfigArgs({"--print", "--din-shift", g.text, "--usb-shift", g.text}, &c,
+                                &error))
+        << g.text << ": " << error;
+    ASSERT_EQ(c.requests.size(), 2u);
+    EXPECT_EQ(Hex(c.requests[0]), std::string("F0 7D 63 32 02 0A ") + g.bytes + " F7") << g.text;
+    EXPECT_EQ(Hex(c.requests[1]), std::string("F0 7D 63 32 02 0B ") + g.bytes + " F7") << g.text;
+  }
+  ConfigCommand c;
+  std::string error;
+  ASSERT_TRUE(ParseConfigArgs({"--print", "--smooth", "off", "--smooth", "3"}, &c, &error));
+  EXPECT_EQ(Hex(c.requests[0]), "F0 7D 63 32 02 0C 00 F7");
+  EXPECT_EQ(Hex(c.requests[1]), "F0 7D 63 32 02 0C 03 F7");
+}
+
+TEST(ConfigTool, ShiftsOutOfRangeOrBetweenStepsAreRefused) {
+  const struct {
+    const char* text;
+    const char* error;
+  } bad[] = {
+      {"20.01", "--din-shift is -20 to +20 ms: '20.01'"},
+      {"-20.001", "--din-shift is -20 to +20 ms: '-20.001'"},
+      {"-25ms", "--din-shift is -20 to +20 ms: '-25ms'"},
+      {"99999999999", "--din-shift is -20 to +20 ms: '99999999999'"},
+      {"2.505", "--din-shift goes in steps of 0.01 ms (10 us): '2.505'"},
+      {"-8005us", "--din-shift goes in steps of 0.01 ms (10 us): '-8005us'"},
+      {"abc", "--din-shift takes milliseconds, e.g. -8 or 2.5ms: 'abc'"},
+      {"8s", "--din-shift takes milliseconds, e.g. -8 or 2.5ms: '8s'"},
+      {"", "--din-shift takes milliseconds, e.g. -8 or 2.5ms: ''"},
+      {"--", "--din-shift takes milliseconds, e.g. -8 or 2.5ms: '--'"},
+      {"1e1", "--din-shift takes milliseconds, e.g. -8 or 2.5ms: '1e1'"},
+  };
+  for (const auto& b : bad) {
+    ConfigCommand c;
+    std::string error;
+    EXPECT_FALSE(ParseConfigArgs({"--print", "--din-shift", b.text}, &c, &error)) << b.text;
+    EXPECT_EQ(error, b.error);
+  }
+  ConfigCommand c;
+  std::string error;
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--usb-shift", "21"}, &c, &error));
+  EXPECT_EQ(error, "--usb-shift is -20 to +20 ms: '21'");
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--smooth", "4"}, &c, &error));
+  EXPECT_EQ(error, "--smooth is off, 1, 2 or 3: '4'");
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--smooth", "on"}, &c, &error));
+  EXPECT_EQ(error, "--smooth is off, 1, 2 or 3: 'on'");
+  EXPECT_FALSE(ParseConfigArgs({"--print", "--smooth"}, &c, &error));
+  EXPECT_EQ(error, "--smooth needs a value");
+}
+
 // A file in the test directory that belongs to the running test alone: ctest runs each
 // test in its own process, in parallel, so shared names would mix their outputs.
 std::string TestFile(const std::string& suffix) {
@@ -81,13 +143,26 @@ TEST(ConfigTool, SetsAndReadsBackThroughAmidi) {
   std::string out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --get", &out), 0);
   EXPECT_EQ(out, "ppqn 1, reset-mode trigger, timeout 2, clocks-while-stopped on, auto-start on, "
-                 "thru on, glitch-ms 1.00, tempo 120.0, on-stop stop (EEPROM was blank at power-up)\n");
+                 "thru on, glitch-ms 1.00, tempo 120.0, on-stop stop, din-shift 0.00 ms, "
+                 "usb-shift 0.00 ms, smooth off (EEPROM was blank at power-up)\n");
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --din-shift -8ms --usb-shift 2.5 --smooth 2", &out), 0);
+  EXPECT_NE(out.find("din-shift -8.00 ms, usb-shift 0.00 ms, smooth off"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("din-shift -8.00 ms, usb-shift +2.50 ms, smooth 2 (stored settings)"),
+            std::string::npos)
+      << out;
+  // A bad value is refused before anything is sent, with the usage and exit status 2.
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --din-shift -20.01", &out), 2);
+  EXPECT_EQ(out.rfind("cv2midi-config: --din-shift is -20 to +20 ms: '-20.01'\n", 0), 0u) << out;
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --get", &out), 0);
+  EXPECT_NE(out.find("din-shift -8.00 ms, usb-shift +2.50 ms, smooth 2"), std::string::npos)
+      << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --tempo 128.5 --on-stop hold", &out), 0);
   EXPECT_NE(out.find("tempo 128.5, on-stop hold"), std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --ppqn 4 --timeout 5", &out), 0);
   EXPECT_NE(out.find("ppqn 4, reset-mode trigger, timeout 5"), std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --identity", &out), 0);
-  EXPECT_EQ(out, "cv2midi firmware 0.6.0\n");
+  EXPECT_EQ(out, "cv2midi firmware 0.7.0\n");
   EXPECT_EQ(RunTool("--port hw:9,0,0 --defaults --get", &out), 0);
   EXPECT_NE(out.find("ppqn 1,"), std::string::npos) << out;
 }
@@ -132,6 +207,9 @@ TEST(ConfigTool, HelpExitsZeroAndListPortsFindsTheModule) {
   std::string out;
   EXPECT_EQ(RunTool("--help", &out), 0);
   EXPECT_NE(out.find("--status"), std::string::npos);
+  for (const char* option : {"--din-shift MS", "--usb-shift MS", "--smooth off|1|2|3"}) {
+    EXPECT_NE(out.find(option), std::string::npos) << option;
+  }
   EXPECT_EQ(RunTool("--port hw:1 --get --help", &out), 0);
   EXPECT_EQ(RunTool("", &out), 2);
   EXPECT_EQ(RunTool("--list-ports", &out), 0);

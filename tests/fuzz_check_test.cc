@@ -223,6 +223,43 @@ TEST(FuzzCheck, RepliesWholeAndTrue) {
   EXPECT_TRUE(Has(leak, "request-leak")) << Kinds(leak);
 }
 
+// The checker's settings model knows issue 14's settings: DIN -8 ms, USB +2.5 ms and smooth 2
+// set while the clock runs are owed back in every get-all reply, a reply that says another
+// shift or strength answers no request, and the values out of range are owed a NAK.
+TEST(FuzzCheck, RepliesCarryTheShiftsAndSmoothTheModelOwes) {
+  const char* text = "tempo 120 for 2 beats\n"
+                     "midi F0 7D 63 32 02 0A 60 79 F7 at 100ms\n"
+                     "midi F0 7D 63 32 02 0B 7A 01 F7 at 200ms\n"
+                     "midi F0 7D 63 32 02 0C 02 F7 at 300ms\n"
+                     "midi F0 7D 63 32 01 F7 at 500ms\n"
+                     "midi F0 7D 63 32 02 0C 04 F7 at 600ms\n"        // smooth 4: a NAK
+                     "midi F0 7D 63 32 02 0B 51 0F F7 at 700ms\n"     // +20.01 ms: a NAK
+                     "midi F0 7D 63 32 02 0A 2F 70 F7 at 800ms\n"     // -20.01 ms: a NAK
+                     "silence 2s\n";
+  RunResult run = Play(text);
+  EXPECT_EQ(Kinds(run), "");
+  // The fourth reply: F0 7D 63 32 41 st ... din lo hi (17, 18) usb lo hi (19, 20) smooth (21).
+  const size_t third = Nth(run, 0xF0, 3);
+  std::vector<size_t> body;
+  for (size_t i = third; i < run.tx.size() && body.size() < 23; ++i) {
+    if (run.tx[i].byte < 0xF8) body.push_back(i);
+  }
+  ASSERT_EQ(body.size(), 23u);
+  EXPECT_EQ(run.tx[body[17]].byte, 0x60);
+  EXPECT_EQ(run.tx[body[18]].byte, 0x79);
+  EXPECT_EQ(run.tx[body[19]].byte, 0x7A);
+  EXPECT_EQ(run.tx[body[20]].byte, 0x01);
+  EXPECT_EQ(run.tx[body[21]].byte, 0x02);
+  for (size_t k : {18, 20, 21}) {
+    RunResult wrong = run;
+    wrong.tx[body[k]].byte ^= 1;
+    EXPECT_TRUE(Has(wrong, "reply-value")) << k << ": " << Kinds(wrong);
+  }
+  RunResult cut = run;
+  cut.tx.erase(cut.tx.begin() + static_cast<long>(body[21]));
+  EXPECT_TRUE(Has(cut, "reply-truncated")) << Kinds(cut);
+}
+
 TEST(FuzzCheck, TheHostMissesOrReordersClocks) {
   RunResult run = Play(kSteady);
   EXPECT_EQ(Kinds(run), "");

@@ -70,6 +70,35 @@ TEST(FuzzGen, WeightsSteerIt) {
   EXPECT_EQ(error, "unknown weight 'colour'");
 }
 
+// Issue 14's settings come only with their weights, 0 by default; with them, as power-up
+// lines and as set requests (params 0A-0C), valid or just out of range, and all parse.
+TEST(FuzzGen, ShiftAndSmoothComeOnlyWithTheirWeights) {
+  const char* const kWords[] = {"din-shift", "usb-shift", "smooth", "63 32 02 0A ", "63 32 02 0B ",
+                                "63 32 02 0C "};
+  const FuzzWeights plain;
+  FuzzWeights with;
+  std::string error;
+  ASSERT_TRUE(ParseWeights("shift=1,smooth=1,settings=3", &with, &error)) << error;
+  std::map<std::string, int> plain_seen, with_seen;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    for (const std::string& l : Generate(seed, plain).value()) {
+      for (const char* w : kWords) plain_seen[w] += l.find(w) != std::string::npos;
+    }
+    const ScenarioLines lines = Generate(seed, with).value();
+    Scenario s;
+    ASSERT_TRUE(ParseScenario(ScenarioText(lines), "gen", &s, &error) ||
+                error.find("plays nothing") != std::string::npos)
+        << "seed " << seed << ": " << error << "\n" << ScenarioText(lines);
+    for (const std::string& l : lines) {
+      for (const char* w : kWords) with_seen[w] += l.find(w) != std::string::npos;
+    }
+  }
+  for (const char* w : kWords) {
+    EXPECT_EQ(plain_seen[w], 0) << w;
+    EXPECT_GT(with_seen[w], 0) << w;
+  }
+}
+
 TEST(FuzzGen, ShrinksAreLegalAndSmaller) {
   const rc::Shrinkable<ScenarioLines> s = Generate(11, FuzzWeights());
   const ScenarioLines whole = s.value();

@@ -87,6 +87,46 @@ TEST(Scenario, SettingsReachTheEepromBlock) {
   EXPECT_EQ(s.settings.glitch_us, 2000);
 }
 
+TEST(Scenario, ShiftAndSmoothSettingsReachTheEepromBlock) {
+  Scenario s = Parse(
+      "setting din-shift -8ms\nsetting usb-shift 2.5ms\nsetting smooth 2\n"
+      "tempo 120 for 1 beats\n");
+  EXPECT_EQ(s.settings.din_shift_10us, -800);
+  EXPECT_EQ(s.settings.usb_shift_10us, 250);
+  EXPECT_EQ(s.settings.smooth, 2);
+  EXPECT_TRUE(s.settings_given);
+  // The block the harness writes to EEPROM before boot carries them.
+  uint8_t block[kSettingsBytes];
+  EncodeSettings(s.settings, block);
+  Settings back;
+  ASSERT_EQ(DecodeSettings(block, &back), SettingsStatus::kOk);
+  EXPECT_EQ(back.din_shift_10us, -800);
+  EXPECT_EQ(back.usb_shift_10us, 250);
+  EXPECT_EQ(back.smooth, 2);
+  // Without a unit the number is ms; us, the extremes, and smooth off are taken too.
+  s = Parse("setting din-shift +20\nsetting usb-shift -20000us\nsetting smooth 3\n"
+            "setting smooth off\ntempo 120 for 1 beats\n");
+  EXPECT_EQ(s.settings.din_shift_10us, 2000);
+  EXPECT_EQ(s.settings.usb_shift_10us, -2000);
+  EXPECT_EQ(s.settings.smooth, 0);
+  s = Parse("setting din-shift 0.01ms\ntempo 120 for 1 beats\n");
+  EXPECT_EQ(s.settings.din_shift_10us, 1);
+}
+
+TEST(Scenario, ShiftOrSmoothOutOfRangeIsAnError) {
+  EXPECT_EQ(Error("setting din-shift -20.01ms\n"),
+            "1: din-shift is -20ms to +20ms, e.g. -8ms or 2.5ms, got '-20.01ms'");
+  EXPECT_EQ(Error("setting usb-shift 25ms\n"),
+            "1: usb-shift is -20ms to +20ms, e.g. -8ms or 2.5ms, got '25ms'");
+  EXPECT_EQ(Error("setting usb-shift 8s\n"),
+            "1: usb-shift is -20ms to +20ms, e.g. -8ms or 2.5ms, got '8s'");
+  EXPECT_EQ(Error("setting din-shift 2.505ms\n"),
+            "1: din-shift goes in steps of 0.01ms (10us), got '2.505ms'");
+  EXPECT_EQ(Error("setting smooth 4\n"), "1: smooth is off, 1, 2 or 3");
+  EXPECT_EQ(Error("setting smooth on\n"), "1: smooth is off, 1, 2 or 3");
+  EXPECT_EQ(Error("setting din-shift -8 ms\n"), "1: usage: setting NAME VALUE");
+}
+
 TEST(Scenario, MistakesNameTheLineAndWhatWasExpected) {
   EXPECT_EQ(Error("tempo 120 for 8 beats\ntempo 120 for 8 bars\n"),
             "2: expected 'beats', got 'bars'");

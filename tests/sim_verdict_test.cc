@@ -35,6 +35,35 @@ TEST(Dump, ListsEdgesAfterTheLastByte) {
   EXPECT_EQ(edges, 3u) << dump.str();
 }
 
+// Issue 14's settings reach the report's settings line: as stored at power-up, and as a
+// SysEx request left them for the edges after the next stop.
+TEST(Report, TheSettingsLineCarriesTheShiftsAndSmooth) {
+  Played p = PlayText("setting din-shift -8ms\nsetting usb-shift 2.5ms\ntempo 120 for 2 beats\n"
+                      "silence 1s\n");
+  EXPECT_EQ(p.analysis.din_shift_10us, -800);
+  EXPECT_EQ(p.analysis.usb_shift_10us, 250);
+  EXPECT_EQ(p.analysis.smooth, 0);
+  EXPECT_FALSE(p.analysis.shift_settings_changed);
+  std::ostringstream report;
+  PrintReport(p.run, p.analysis, report);
+  EXPECT_NE(report.str().find("\nsettings  din-shift -8.00 ms, usb-shift +2.50 ms, smooth off\n"),
+            std::string::npos)
+      << report.str();
+  p = PlayText("tempo 120 for 2 beats\nmidi F0 7D 63 32 02 0C 03 F7 at 200ms\nsilence 2s\n"
+               "tempo 120 for 2 beats\nsilence 1s\n");
+  EXPECT_EQ(p.analysis.smooth, 0) << "at the first edge";
+  EXPECT_TRUE(p.analysis.shift_settings_changed);
+  report.str("");
+  PrintReport(p.run, p.analysis, report);
+  EXPECT_NE(report.str().find("smooth off (at the first edge; a settings request changed them)"),
+            std::string::npos)
+      << report.str();
+  // A request before the first edge is in force at it.
+  p = PlayText("midi F0 7D 63 32 02 0C 03 F7 at 50ms\nsilence 500ms\ntempo 120 for 2 beats\n"
+               "silence 1s\n");
+  EXPECT_EQ(p.analysis.smooth, 3);
+  EXPECT_FALSE(p.analysis.shift_settings_changed);
+}
 
 // Each of these runs meets the contract; the report once failed it.
 TEST(Verdict, TimeoutSetBySysExIsTheOneInForceAfterTheStop) {

@@ -21,7 +21,8 @@ TEST(SysexConfig, GetAllReportsEverySettingAndTheBootStatus) {
   const auto r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x01, 0xF7}, &s, &changed, SettingsStatus::kCorrupt);
   EXPECT_EQ(r, (std::vector<uint8_t>{0xF0, 0x7D, 0x63, 0x32, 0x41, 2, 1, 0, 2, 1, 1, 1,
                                      1000 & 0x7F, 1000 >> 7, 1200 & 0x7F, 1200 >> 7, 0,
-                                     0xF7}));
+                                     0, 0, 0, 0, 0, 0xF7}));
+  EXPECT_EQ(r.size(), kAllReplyBytes);
   EXPECT_FALSE(changed);
   Reply d;
   ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
@@ -90,6 +91,140 @@ TEST(SysexConfig, TempoOutsideTwentyToThreeHundredIsRefused) {
     EXPECT_TRUE(changed) << deci;
     EXPECT_EQ(s.tempo_deci_bpm, deci);
   }
+}
+
+// A shift goes as its count of 10 us steps in 14-bit two's complement, lo7 hi7.
+TEST(SysexConfig, ShiftsAreFourteenBitTwosComplement) {
+  const struct {
+    int16_t steps;
+    uint8_t lo, hi;
+  } golden[] = {{0, 0x00, 0x00},     {1, 0x01, 0x00},     {-1, 0x7F, 0x7F},
+                {-800, 0x60, 0x79},  {250, 0x7A, 0x01},   {2000, 0x50, 0x0F},
+                {-2000, 0x30, 0x70}, {8191, 0x7F, 0x3F},  {-8192, 0x00, 0x40}};
+  for (const auto& g : golden) {
+    uint8_t b[2];
+    EncodeShift(g.steps, b);
+    EXPECT_EQ(b[0], g.lo) << g.steps;
+    EXPECT_EQ(b[1], g.hi) << g.steps;
+    EXPECT_EQ(DecodeShift(g.lo, g.hi), g.steps);
+    // The set request carries the same two bytes.
+    uint8_t req[kMaxMessage];
+    const size_t n = EncodeSet(kDinShift, static_cast<uint16_t>(g.steps), req);
+    EXPECT_EQ(std::vector<uint8_t>(req, req + n),
+              (std::vector<uint8_t>{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x0A, g.lo, g.hi, 0xF7}));
+  }
+}
+
+TEST(SysexConfig, ShiftsAndSmoothAreSetAndReadBackInGetAll) {
+  Settings s;
+  bool changed;
+  // DIN -8 ms, USB +2.5 ms, smooth 2.
+  auto r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x02, 0x0A, 0x60, 0x79, 0xF7}, &s, &changed);
+  EXPECT_TRUE(changed);
+  EXPECT_EQ(s.din_shift_10us, -800);
+  r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x02, 0x0B, 0x7A, 0x01, 0xF7}, &s, &changed);
+  EXPECT_TRUE(changed);
+  EXPECT_EQ(s.usb_shift_10us, 250);
+  r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x02, 0x0C, 0x02, 0xF7}, &s, &changed);
+  EXPECT_TRUE(changed);
+  EXPECT_EQ(s.smooth, 2);
+  ASSERT_EQ(r.size(), kAllReplyBytes);
+  EXPECT_EQ(std::vector<uint8_t>(r.begin() + 17, r.end()),
+            (std::vector<uint8_t>{0x60, 0x79, 0x7A, 0x01, 0x02, 0xF7}));
+  Reply d;
+  ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+  EXPECT_EQ(d.settings.din_shift_10us, -800);
+  EXPECT_EQ(d.settings.usb_shift_10us, 250);
+  EXPECT_EQ(d.settings.smooth, 2);
+  // The other settings are untouched.
+  EXPECT_EQ(d.settings.tempo_deci_bpm, 1200);
+  EXPECT_EQ(d.settings.ppqn, 1);
+  // Smooth off again.
+  r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x02, 0x0C, 0x00, 0xF7}, &s, &changed);
+  EXPECT_TRUE(changed);
+  EXPECT_EQ(s.smooth, 0);
+}
+
+TEST(SysexConfig, ShiftsBeyondTwentyMsAndSmoothOverThreeAreRefused) {
+  uint8_t req[kMaxMessage];
+  for (Param p : {kDinShift, kUsbShift}) {
+    // The boundaries are taken.
+    for (int16_t steps : {-2000, 2000, -1, 0}) {
+      Settings s;
+      bool changed;
+      const size_t n = EncodeSet(p, static_cast<uint16_t>(steps), req);
+      const auto r = Ask(std::vector<uint8_t>(req, req + n), &s, &changed);
+      Reply d;
+      ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+      EXPECT_EQ(d.code, kAll) << steps;
+      EXPECT_TRUE(changed);
+      EXPECT_EQ(p == kDinShift ? d.settings.din_shift_10us : d.settings.usb_shift_10us, steps);
+    }
+    // One step past them, and the far ends of the 14-bit range, are not.
+    for (int16_t steps : {-2001, 2001, 8191, -8192}) {
+      Settings s;
+      s.din_shift_10us = 5;
+      s.usb_shift_10us = -5;
+      bool changed = true;
+      const size_t n = EncodeSet(p, static_cast<uint16_t>(steps), req);
+      const auto r = Ask(std::vector<uint8_t>(req, req + n), &s, &changed);
+      Reply d;
+      ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+      EXPECT_EQ(d.code, kNak) << steps;
+      EXPECT_EQ(d.nak_reason, kBadValue) << steps;
+      EXPECT_FALSE(changed);
+      EXPECT_EQ(s.din_shift_10us, 5);
+      EXPECT_EQ(s.usb_shift_10us, -5);
+    }
+    // A shift takes two bytes.
+    Settings s;
+    bool changed = true;
+    const auto r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x02, p, 0x10, 0xF7}, &s, &changed);
+    Reply d;
+    ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+    EXPECT_EQ(d.nak_reason, kBadLength);
+    EXPECT_FALSE(changed);
+  }
+  for (uint8_t v : {4, 0x7F}) {
+    Settings s;
+    bool changed = true;
+    const auto r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x02, 0x0C, v, 0xF7}, &s, &changed);
+    Reply d;
+    ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+    EXPECT_EQ(d.nak_reason, kBadValue) << +v;
+    EXPECT_FALSE(changed);
+  }
+  Settings s;
+  bool changed = true;
+  const auto r = Ask({0xF0, 0x7D, 0x63, 0x32, 0x02, 0x0C, 0x01, 0x00, 0xF7}, &s, &changed);
+  Reply d;
+  ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+  EXPECT_EQ(d.nak_reason, kBadLength) << "smooth takes one byte";
+  EXPECT_FALSE(changed);
+}
+
+// A get-all reply whose shift or smooth is out of range, or of the old 18-byte form, is not
+// a reply the tools take.
+TEST(SysexConfig, AGetAllReplyWithABadShiftOrTheOldLengthIsRefused) {
+  Settings s;
+  bool changed;
+  const std::vector<uint8_t> good = Ask({0xF0, 0x7D, 0x63, 0x32, 0x01, 0xF7}, &s, &changed);
+  Reply d;
+  ASSERT_TRUE(DecodeReply(good.data(), good.size(), &d));
+  std::vector<uint8_t> bad = good;
+  bad[17] = 0x51;  // DIN 2001 steps
+  bad[18] = 0x0F;
+  EXPECT_FALSE(DecodeReply(bad.data(), bad.size(), &d));
+  bad = good;
+  bad[19] = 0x2F;  // USB -2001 steps
+  bad[20] = 0x70;
+  EXPECT_FALSE(DecodeReply(bad.data(), bad.size(), &d));
+  bad = good;
+  bad[21] = 4;
+  EXPECT_FALSE(DecodeReply(bad.data(), bad.size(), &d));
+  std::vector<uint8_t> old(good.begin(), good.begin() + 17);
+  old.push_back(0xF7);
+  EXPECT_FALSE(DecodeReply(old.data(), old.size(), &d));
 }
 
 TEST(SysexConfig, StatusRepliesWithSourceTempoPositionAndCounters) {
@@ -174,6 +309,7 @@ TEST(SysexConfig, MalformedOrUnknownRequestsGetANakAndChangeNothing) {
       {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x07, 0x10, 0x00, 0xF7}, kBadValue},  // 16 us glitch
       {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x05, 0x02, 0xF7}, kBadValue},      // auto-start 2
       {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x2A, 0x01, 0xF7}, kUnknownParam},
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x0D, 0x01, 0xF7}, kUnknownParam},  // after smooth
       {{0xF0, 0x7D, 0x63, 0x32, 0xF7}, kBadLength},
       {{0xF0, 0x7D, 0x63, 0x32, 0x03, 0x00, 0xF7}, kBadLength},
   };

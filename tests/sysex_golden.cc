@@ -30,11 +30,12 @@ std::string SettingsJson(const Settings& s) {
   char buf[256];
   std::snprintf(buf, sizeof(buf),
                 "{\"ppqn\": %d, \"resetMode\": %d, \"timeout\": %d, \"clocksWhileStopped\": %s, "
-                "\"autoStart\": %s, \"thru\": %s, \"glitchUs\": %d, \"tempo\": %d, \"onStop\": %d}",
+                "\"autoStart\": %s, \"thru\": %s, \"glitchUs\": %d, \"tempo\": %d, \"onStop\": %d, "
+                "\"dinShift\": %d, \"usbShift\": %d, \"smooth\": %d}",
                 s.ppqn, static_cast<int>(s.reset_mode), s.timeout_multiple,
                 s.clocks_while_stopped ? "true" : "false", s.auto_start ? "true" : "false",
                 s.thru ? "true" : "false", s.glitch_us, s.tempo_deci_bpm,
-                static_cast<int>(s.on_stop));
+                static_cast<int>(s.on_stop), s.din_shift_10us, s.usb_shift_10us, s.smooth);
   return buf;
 }
 
@@ -101,11 +102,13 @@ class Writer {
                        DecodedJson(msg.data(), msg.size()) + "}");
   }
 
-  // Which values of a setting the handler takes, as [first, last] runs over 0..limit.
-  void Accepted(int param, int limit) {
+  // Which values of a setting the handler takes, as [first, last] runs over lo..limit (a
+  // shift's values are signed, from -8192).
+  void Accepted(int param, int limit, int lo = 0) {
     std::string runs;
-    int start = -1;
-    for (int v = 0; v <= limit + 1; ++v) {
+    bool in_run = false;
+    int start = 0;
+    for (int v = lo; v <= limit + 1; ++v) {
       bool ok = false;
       if (v <= limit) {
         uint8_t m[sysex::kMaxMessage];
@@ -117,15 +120,19 @@ class Writer {
         sysex::Handle(m, n, SettingsStatus::kOk, &s, &changed, reply);
         ok = changed;
       }
-      if (ok && start < 0) start = v;
-      if (!ok && start >= 0) {
+      if (ok && !in_run) {
+        start = v;
+        in_run = true;
+      }
+      if (!ok && in_run) {
         if (!runs.empty()) runs += ", ";
         runs += "[" + std::to_string(start) + ", " + std::to_string(v - 1) + "]";
-        start = -1;
+        in_run = false;
       }
     }
-    accepted_.push_back("{\"param\": " + std::to_string(param) + ", \"limit\": " +
-                        std::to_string(limit) + ", \"runs\": [" + runs + "]}");
+    accepted_.push_back("{\"param\": " + std::to_string(param) + ", \"lo\": " +
+                        std::to_string(lo) + ", \"limit\": " + std::to_string(limit) +
+                        ", \"runs\": [" + runs + "]}");
   }
 
   bool Write(const char* path) const {
@@ -181,6 +188,9 @@ int main(int argc, char** argv) {
       {sysex::kAutoStart, {0, 1}},           {sysex::kThru, {0, 1}},
       {sysex::kGlitchUs, {250, 1000, 1500, 2500, 4000}},
       {sysex::kTempo, {200, 1200, 1285, 1333, 3000}}, {sysex::kOnStop, {0, 1}},
+      {sysex::kDinShift, {-2000, -800, -1, 0, 1, 250, 2000}},
+      {sysex::kUsbShift, {-2000, -1, 0, 2000}},
+      {sysex::kSmooth, {0, 1, 2, 3}},
   };
   for (const auto& s : sets) {
     for (int v : s.values) {
@@ -199,6 +209,9 @@ int main(int argc, char** argv) {
   custom.glitch_us = 3333;
   custom.tempo_deci_bpm = 1285;
   custom.on_stop = cv2midi::OnStop::kHold;
+  custom.din_shift_10us = -800;
+  custom.usb_shift_10us = 2000;
+  custom.smooth = 3;
   const Settings defaults;
   const SettingsStatus ok = SettingsStatus::kOk;
   w.Exchange("get all, stored", Msg({0x01}), ok, custom);
@@ -214,6 +227,12 @@ int main(int argc, char** argv) {
   w.Exchange("set glitch 2500 us", Msg({0x02, 0x07, 0x44, 0x13}), ok, defaults);
   w.Exchange("set tempo 128.5 BPM", Msg({0x02, 0x08, 0x05, 0x0A}), ok, defaults);
   w.Exchange("set on-stop hold", Msg({0x02, 0x09, 0x01}), ok, defaults);
+  w.Exchange("set DIN shift -8 ms", Msg({0x02, 0x0A, 0x60, 0x79}), ok, defaults);
+  w.Exchange("set DIN shift -20 ms", Msg({0x02, 0x0A, 0x30, 0x70}), ok, defaults);
+  w.Exchange("set USB shift +20 ms", Msg({0x02, 0x0B, 0x50, 0x0F}), ok, defaults);
+  w.Exchange("set USB shift -10 us", Msg({0x02, 0x0B, 0x7F, 0x7F}), ok, custom);
+  w.Exchange("set smooth 2", Msg({0x02, 0x0C, 0x02}), ok, defaults);
+  w.Exchange("set smooth off", Msg({0x02, 0x0C, 0x00}), ok, custom);
   w.Exchange("restore the defaults", Msg({0x03}), SettingsStatus::kCorrupt, custom);
   w.Exchange("identity", Msg({0x04}), ok, defaults);
   sysex::Status held;
@@ -245,14 +264,25 @@ int main(int argc, char** argv) {
   w.Exchange("NAK value out of range: tempo 300.1 BPM", Msg({0x02, 0x08, 0x39, 0x17}), ok, defaults);
   w.Exchange("NAK wrong length: tempo with one byte", Msg({0x02, 0x08, 0x10}), ok, defaults);
   w.Exchange("NAK value out of range: on-stop 2", Msg({0x02, 0x09, 0x02}), ok, defaults);
-  w.Exchange("NAK unknown setting", Msg({0x02, 0x0A, 0x01}), ok, defaults);
+  w.Exchange("NAK value out of range: DIN shift +20.01 ms", Msg({0x02, 0x0A, 0x51, 0x0F}), ok,
+             defaults);
+  w.Exchange("NAK value out of range: USB shift -20.01 ms", Msg({0x02, 0x0B, 0x2F, 0x70}), ok,
+             custom);
+  w.Exchange("NAK wrong length: DIN shift with one byte", Msg({0x02, 0x0A, 0x10}), ok, defaults);
+  w.Exchange("NAK value out of range: smooth 4", Msg({0x02, 0x0C, 0x04}), ok, defaults);
+  w.Exchange("NAK unknown setting", Msg({0x02, 0x0D, 0x01}), ok, defaults);
 
-  w.Reply("get all with status 3", Msg({0x41, 0x03, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00}));
-  w.Reply("get all with PPQN 3", Msg({0x41, 0x00, 0x03, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00}));
-  w.Reply("get all with glitch 5000 us", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x08, 0x27, 0x30, 0x09, 0x00}));
-  w.Reply("get all with tempo 10.0 BPM", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x64, 0x00, 0x00}));
-  w.Reply("get all with on-stop 2", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x02}));
-  w.Reply("get all one byte short", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09}));
+  w.Reply("get all with status 3", Msg({0x41, 0x03, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}));
+  w.Reply("get all with PPQN 3", Msg({0x41, 0x00, 0x03, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}));
+  w.Reply("get all with glitch 5000 us", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x08, 0x27, 0x30, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}));
+  w.Reply("get all with tempo 10.0 BPM", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}));
+  w.Reply("get all with on-stop 2", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00}));
+  w.Reply("get all with DIN shift +20.01 ms", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00, 0x51, 0x0F, 0x00, 0x00, 0x00}));
+  w.Reply("get all with USB shift -20.01 ms", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00, 0x00, 0x00, 0x2F, 0x70, 0x00}));
+  w.Reply("get all with shifts -20 and +20 ms", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00, 0x30, 0x70, 0x50, 0x0F, 0x03}));
+  w.Reply("get all with smooth 4", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04}));
+  w.Reply("get all one byte short", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00}));
+  w.Reply("get all of firmware 0.6 (no shifts, no smooth)", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07, 0x30, 0x09, 0x00}));
   w.Reply("get all of firmware 0.5 (no tempo)", Msg({0x41, 0x00, 0x01, 0x00, 0x02, 0x01, 0x01, 0x01, 0x68, 0x07}));
   w.Reply("identity one byte short", Msg({0x44, 0x00, 0x05, 0x00, 'c', 'v', '2', 'm', 'i', 'd'}));
   w.Reply("NAK one byte long", Msg({0x7F, 0x02, 0x03, 0x00}));
@@ -270,7 +300,11 @@ int main(int argc, char** argv) {
   for (int param = sysex::kPpqn; param <= sysex::kOnStop; ++param) {
     w.Accepted(param, param == sysex::kGlitchUs || param == sysex::kTempo ? 0x3FFF : 0x7F);
   }
-  w.Accepted(10, 0x7F);
+  // The shifts over every 14-bit value, as signed steps.
+  w.Accepted(sysex::kDinShift, 0x1FFF, -0x2000);
+  w.Accepted(sysex::kUsbShift, 0x1FFF, -0x2000);
+  w.Accepted(sysex::kSmooth, 0x7F);
+  w.Accepted(13, 0x7F);
 
   if (!w.Write(argv[1])) {
     std::fprintf(stderr, "sysex_golden: cannot write %s\n", argv[1]);

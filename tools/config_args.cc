@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/shift_text.h"
 #include "core/sysex_config.h"
 
 namespace cv2midi {
@@ -27,6 +28,10 @@ const char kConfigUsage[] =
     "  --glitch-ms X                  ignore pulses closer than X ms: 0.25..4\n"
     "  --tempo BPM                    the internal clock's tempo: 20.0..300.0 in steps of 0.1\n"
     "  --on-stop stop|hold            when the patched clock stops: stop, or hold its tempo\n"
+    "  --din-shift MS                 shift DIN out's clock: -20..+20 ms in steps of 0.01\n"
+    "                                 (e.g. -8, 2.5ms, +0.01, -8000us); negative sends ahead\n"
+    "  --usb-shift MS                 the same for the clock the computer receives\n"
+    "  --smooth off|1|2|3             the jitter filter: off, or its strength\n"
     "  --port PORT                    the MIDI port, as amidi -l lists it (e.g. hw:1,0,0)\n"
     "  --list-ports                   the MIDI ports that look like cv2midi\n"
     "  --print                        print the SysEx bytes instead of sending them\n"
@@ -148,6 +153,25 @@ bool ParseConfigArgs(const std::vector<std::string>& args, ConfigCommand* out,
         return false;
       }
       set(sysex::kOnStop, v == "hold" ? 1 : 0);
+    } else if (a == "--din-shift" || a == "--usb-shift") {
+      if (!value(&v)) return false;
+      int16_t steps = 0;
+      const ShiftText t = ParseShift(v.c_str(), &steps);
+      if (t != ShiftText::kOk) {
+        *error = a + (t == ShiftText::kNotANumber   ? " takes milliseconds, e.g. -8 or 2.5ms"
+                      : t == ShiftText::kOutOfRange ? " is -20 to +20 ms"
+                                                    : " goes in steps of 0.01 ms (10 us)") +
+                 ": '" + v + "'";
+        return false;
+      }
+      set(a == "--din-shift" ? sysex::kDinShift : sysex::kUsbShift, static_cast<uint16_t>(steps));
+    } else if (a == "--smooth") {
+      if (!value(&v)) return false;
+      if (v != "off" && v != "1" && v != "2" && v != "3") {
+        *error = "--smooth is off, 1, 2 or 3: '" + v + "'";
+        return false;
+      }
+      set(sysex::kSmooth, v == "off" ? 0 : static_cast<uint16_t>(v[0] - '0'));
     } else {
       *error = "unknown argument '" + a + "'";
       return false;
@@ -208,21 +232,26 @@ std::string Describe(const std::vector<uint8_t>& reply, bool* ok) {
   sysex::Reply r;
   *ok = false;
   if (!sysex::DecodeReply(reply.data(), reply.size(), &r)) return "not a reply of cv2midi";
-  char buf[256];
+  char buf[320];
   switch (r.code) {
     case sysex::kAll: {
       const Settings& s = r.settings;
       const char* status = r.status == SettingsStatus::kOk      ? "stored settings"
                            : r.status == SettingsStatus::kBlank ? "EEPROM was blank at power-up"
                                                                 : "EEPROM was corrupt at power-up";
+      char din[kShiftTextBytes], usb[kShiftTextBytes], smooth[4] = "off";
+      FormatShift(s.din_shift_10us, din);
+      FormatShift(s.usb_shift_10us, usb);
+      if (s.smooth != 0) std::snprintf(smooth, sizeof(smooth), "%d", s.smooth);
       std::snprintf(buf, sizeof(buf),
                     "ppqn %d, reset-mode %s, timeout %d, clocks-while-stopped %s, auto-start %s, "
-                    "thru %s, glitch-ms %.2f, tempo %.1f, on-stop %s (%s)",
+                    "thru %s, glitch-ms %.2f, tempo %.1f, on-stop %s, din-shift %s ms, "
+                    "usb-shift %s ms, smooth %s (%s)",
                     s.ppqn, s.reset_mode == ResetMode::kRunGate ? "gate" : "trigger",
                     s.timeout_multiple, s.clocks_while_stopped ? "on" : "off",
                     s.auto_start ? "on" : "off", s.thru ? "on" : "off", s.glitch_us / 1000.0,
-                    s.tempo_deci_bpm / 10.0, s.on_stop == OnStop::kHold ? "hold" : "stop",
-                    status);
+                    s.tempo_deci_bpm / 10.0, s.on_stop == OnStop::kHold ? "hold" : "stop", din,
+                    usb, smooth, status);
       *ok = true;
       return buf;
     }

@@ -163,7 +163,8 @@ export class Editor {
     } else {
       value = Number(text);
     }
-    if (!Number.isInteger(value) || value < 0 || value > 0x3fff) {
+    const [lo, hi] = setting.signed ? [-0x2000, 0x1fff] : [0, 0x3fff];
+    if (!Number.isInteger(value) || value < lo || value > hi) {
       this.say('error', Text.badInput(setting));
       this.update({});
       return Promise.resolve(false);

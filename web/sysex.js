@@ -16,7 +16,20 @@ export const Param = {
   GLITCH_US: 7,
   TEMPO: 8,
   ON_STOP: 9,
+  DIN_SHIFT: 10,
+  USB_SHIFT: 11,
+  SMOOTH: 12,
 };
+
+// The settings whose value takes two 7-bit bytes; of them, the shifts are signed: 10 us
+// steps as 14-bit two's complement (-2000 goes as 30 70).
+const WIDE = [Param.GLITCH_US, Param.TEMPO, Param.DIN_SHIFT, Param.USB_SHIFT];
+const SIGNED = [Param.DIN_SHIFT, Param.USB_SHIFT];
+
+export function decodeShift(lo7, hi7) {
+  const v = lo7 | (hi7 << 7);
+  return v >= 0x2000 ? v - 0x4000 : v;
+}
 
 export const NAK_REASONS = {
   1: 'unknown request',
@@ -50,6 +63,9 @@ export const DEFAULTS = Object.freeze({
   glitchUs: 1000,
   tempo: 1200,
   onStop: 0,
+  dinShift: 0,
+  usbShift: 0,
+  smooth: 0,
 });
 
 const PPQNS = [1, 2, 4, 8, 12, 24];
@@ -75,6 +91,14 @@ export const SETTINGS = [
     max: 3000, unit: 'BPM', scale: 10, range: '20 to 300 BPM' },
   { param: Param.ON_STOP, key: 'onStop', label: 'When the clock stops', kind: 'choice',
     values: [0, 1], names: ['stop', 'hold the tempo'], range: 'stop or hold' },
+  { param: Param.DIN_SHIFT, key: 'dinShift', label: 'DIN out clock shift', kind: 'number',
+    signed: true, min: -2000, max: 2000, unit: 'ms', scale: 100,
+    range: '-20 to +20 ms in steps of 0.01' },
+  { param: Param.USB_SHIFT, key: 'usbShift', label: 'USB clock shift', kind: 'number',
+    signed: true, min: -2000, max: 2000, unit: 'ms', scale: 100,
+    range: '-20 to +20 ms in steps of 0.01' },
+  { param: Param.SMOOTH, key: 'smooth', label: 'Jitter filter', kind: 'choice',
+    values: [0, 1, 2, 3], names: ['off', '1', '2', '3'], range: 'off or 1 to 3' },
 ];
 
 export function settingFor(param) {
@@ -83,7 +107,9 @@ export function settingFor(param) {
 
 // Whether a module takes `value` for `param` (the value as sent: booleans are 0 and 1).
 export function accepts(param, value) {
-  if (!Number.isInteger(value) || value < 0 || value > 0x3fff) return false;
+  if (!Number.isInteger(value)) return false;
+  if (SIGNED.includes(param)) return value >= -2000 && value <= 2000;
+  if (value < 0 || value > 0x3fff) return false;
   switch (param) {
     case Param.PPQN: return PPQNS.includes(value);
     case Param.RESET_MODE:
@@ -94,6 +120,7 @@ export function accepts(param, value) {
     case Param.TIMEOUT: return value >= 2 && value <= 8;
     case Param.GLITCH_US: return value >= 250 && value <= 4000;
     case Param.TEMPO: return value >= 200 && value <= 3000;
+    case Param.SMOOTH: return value <= 3;
     default: return false;
   }
 }
@@ -109,7 +136,7 @@ export function encodeStatus() { return message([Command.STATUS]); }
 
 export function encodeSet(param, value) {
   const body = [Command.SET, param, value & 0x7f];
-  if (param === Param.GLITCH_US || param === Param.TEMPO) body.push((value >> 7) & 0x7f);
+  if (WIDE.includes(param)) body.push((value >> 7) & 0x7f);
   return message(body);
 }
 
@@ -122,7 +149,8 @@ export function isConfig(msg) {
 function settingsValid(s) {
   return accepts(Param.PPQN, s.ppqn) && accepts(Param.TIMEOUT, s.timeout) &&
     accepts(Param.GLITCH_US, s.glitchUs) && accepts(Param.TEMPO, s.tempo) &&
-    accepts(Param.ON_STOP, s.onStop);
+    accepts(Param.ON_STOP, s.onStop) && accepts(Param.DIN_SHIFT, s.dinShift) &&
+    accepts(Param.USB_SHIFT, s.usbShift) && accepts(Param.SMOOTH, s.smooth);
 }
 
 // A reply as an object of kind 'all', 'identity' or 'nak'; null when it is not a
@@ -131,7 +159,7 @@ export function decodeReply(msg) {
   if (!isConfig(msg) || msg.length < 6) return null;
   switch (msg[4]) {
     case ReplyCode.ALL: {
-      if (msg.length !== 18 || msg[5] > 2) return null;
+      if (msg.length !== 23 || msg[5] > 2) return null;
       const settings = {
         ppqn: msg[6],
         resetMode: msg[7] & 1,
@@ -142,6 +170,9 @@ export function decodeReply(msg) {
         glitchUs: msg[12] | (msg[13] << 7),
         tempo: msg[14] | (msg[15] << 7),
         onStop: msg[16],
+        dinShift: decodeShift(msg[17], msg[18]),
+        usbShift: decodeShift(msg[19], msg[20]),
+        smooth: msg[21],
       };
       return settingsValid(settings) ? { kind: 'all', status: msg[5], settings } : null;
     }

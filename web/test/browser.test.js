@@ -89,7 +89,7 @@ function installFakeMidi() {
   });
 }
 
-const BLANK_DEFAULTS = 'F0 7D 63 32 41 01 01 00 02 01 01 01 68 07 30 09 00 F7';
+const BLANK_DEFAULTS = 'F0 7D 63 32 41 01 01 00 02 01 01 01 68 07 30 09 00 00 00 00 00 00 F7';
 let responder;
 let server;
 let browser;
@@ -154,7 +154,7 @@ test('connect asks for SysEx, finds cv2midi and reads identity and every setting
   await page.click('#connect');
   await messageBecomes('Settings read from cv2midi.');
   assert.deepEqual(await page.evaluate(() => window.fakeMidiControl.options), { sysex: true });
-  assert.equal(await text('#identity'), 'cv2midi firmware 0.6.0');
+  assert.equal(await text('#identity'), 'cv2midi firmware 0.7.0');
   assert.equal(await text('#port-name'), 'Port: cv2midi MIDI 1');
   assert.deepEqual(responder.log.map((e) => e.request), ['F0 7D 63 32 04 F7', 'F0 7D 63 32 01 F7']);
   const body = await bodyText();
@@ -169,13 +169,15 @@ test('connect asks for SysEx, finds cv2midi and reads identity and every setting
   assert.equal(await value('#set-timeout'), '2');
   assert.equal(await value('#set-thru'), '1');
   assert.equal(await value('#set-glitchUs'), '1');
+  assert.equal(await value('#set-dinShift'), '0');
+  assert.equal(await value('#set-smooth'), '0');
 });
 
 test('PPQN 4 chosen on the page reaches the module', async () => {
   await page.select('#set-ppqn', '4');
   await messageBecomes('Input PPQN is now 4 pulses per quarter note.');
   assert.equal(responder.log.at(-1).request, 'F0 7D 63 32 02 01 04 F7');
-  assert.equal(await responder.settings(), 'F0 7D 63 32 41 01 04 00 02 01 01 01 68 07 30 09 00 F7');
+  assert.equal(await responder.settings(), 'F0 7D 63 32 41 01 04 00 02 01 01 01 68 07 30 09 00 00 00 00 00 00 F7');
   assert.equal(await value('#set-ppqn'), '4');
 });
 
@@ -183,9 +185,20 @@ test('a glitch window typed in ms reaches the module in us', async () => {
   await type('#set-glitchUs', '2.5');
   await messageBecomes('Glitch window is now 2.50 ms.');
   assert.equal(responder.log.at(-1).request, 'F0 7D 63 32 02 07 44 13 F7');
-  assert.equal(await responder.settings(), 'F0 7D 63 32 41 01 04 00 02 01 01 01 44 13 30 09 00 F7');
+  assert.equal(await responder.settings(), 'F0 7D 63 32 41 01 04 00 02 01 01 01 44 13 30 09 00 00 00 00 00 00 F7');
   assert.equal(await value('#set-glitchUs'), '2.5');
   await page.screenshot({ path: join(env('CV2MIDI_TEST_TMP'), 'web_screenshot.png'), fullPage: true });
+});
+
+test('a negative DIN shift typed in ms reaches the module, and smooth by its menu', async () => {
+  await type('#set-dinShift', '-8');
+  await messageBecomes('DIN out clock shift is now -8.00 ms.');
+  assert.equal(responder.log.at(-1).request, 'F0 7D 63 32 02 0A 60 79 F7');
+  await page.select('#set-smooth', '2');
+  await messageBecomes('Jitter filter is now 2.');
+  assert.equal(responder.log.at(-1).request, 'F0 7D 63 32 02 0C 02 F7');
+  assert.equal(await responder.settings(), 'F0 7D 63 32 41 01 04 00 02 01 01 01 44 13 30 09 00 60 79 00 00 02 F7');
+  assert.equal(await value('#set-dinShift'), '-8');
 });
 
 test('restore the defaults puts back every setting, on the module and the page', async () => {
@@ -195,6 +208,8 @@ test('restore the defaults puts back every setting, on the module and the page',
   assert.equal(await responder.settings(), BLANK_DEFAULTS);
   assert.equal(await value('#set-ppqn'), '1');
   assert.equal(await value('#set-glitchUs'), '1');
+  assert.equal(await value('#set-dinShift'), '0');
+  assert.equal(await value('#set-smooth'), '0');
 });
 
 test('a value the module refuses shows the NAK in words and changes nothing', async () => {

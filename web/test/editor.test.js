@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { Editor, REPLY_TIMEOUT_MS, Text, bootWords } from '../editor.js';
 import { Param, hex, parseHex } from '../sysex.js';
 
-const BLANK_DEFAULTS = 'F0 7D 63 32 41 01 01 00 02 01 01 01 68 07 30 09 00 F7';
-const IDENTITY = 'F0 7D 63 32 44 00 06 00 63 76 32 6D 69 64 69 F7';
+const BLANK_DEFAULTS = 'F0 7D 63 32 41 01 01 00 02 01 01 01 68 07 30 09 00 00 00 00 00 00 F7';
+const IDENTITY = 'F0 7D 63 32 44 00 07 00 63 76 32 6D 69 64 69 F7';
 
 class FakeInput {
   constructor(id, name) {
@@ -113,10 +113,10 @@ test('connect finds cv2midi by name, reads identity and every setting', async ()
   const a = access([['Midi Through Port-0', () => null], ['cv2midi MIDI 1', answers()]]);
   const { editor } = editorWith(granting(a));
   await editor.connect();
-  assert.equal(editor.state.identity, '0.6.0');
+  assert.equal(editor.state.identity, '0.7.0');
   assert.deepEqual(editor.state.settings, {
     ppqn: 1, resetMode: 0, timeout: 2, clocksWhileStopped: true, autoStart: true, thru: true,
-    glitchUs: 1000, tempo: 1200, onStop: 0,
+    glitchUs: 1000, tempo: 1200, onStop: 0, dinShift: 0, usbShift: 0, smooth: 0,
   });
   assert.equal(editor.state.bootStatus, 1);
   assert.deepEqual(a.outputs.get('out-cv2midi MIDI 1').sent, ['F0 7D 63 32 04 F7', 'F0 7D 63 32 01 F7']);
@@ -183,7 +183,7 @@ test('every NAK reason has its words', async () => {
 });
 
 test('the glitch window is typed in ms and sent in us; the reply is what is shown', async () => {
-  const after = 'F0 7D 63 32 41 01 01 00 02 01 01 01 44 13 30 09 00 F7';
+  const after = 'F0 7D 63 32 41 01 01 00 02 01 01 01 44 13 30 09 00 00 00 00 00 00 F7';
   const a = access([['cv2midi', answers({ 'F0 7D 63 32 02 07 44 13 F7': after })]]);
   const { editor } = editorWith(granting(a));
   await editor.connect();
@@ -191,6 +191,20 @@ test('the glitch window is typed in ms and sent in us; the reply is what is show
   assert.equal(a.outputs.get('out-cv2midi').sent.at(-1), 'F0 7D 63 32 02 07 44 13 F7');
   assert.equal(editor.state.settings.glitchUs, 2500);
   assert.equal(editor.state.message.text, 'Glitch window is now 2.50 ms.');
+});
+
+test('a negative clock shift is typed in ms and sent as 14-bit two\'s complement', async () => {
+  const after = 'F0 7D 63 32 41 01 01 00 02 01 01 01 68 07 30 09 00 60 79 00 00 00 F7';
+  const a = access([['cv2midi', answers({ 'F0 7D 63 32 02 0A 60 79 F7': after })]]);
+  const { editor } = editorWith(granting(a));
+  await editor.connect();
+  assert.equal(await editor.set(Param.DIN_SHIFT, '-8'), true);
+  assert.equal(a.outputs.get('out-cv2midi').sent.at(-1), 'F0 7D 63 32 02 0A 60 79 F7');
+  assert.equal(editor.state.settings.dinShift, -800);
+  assert.equal(editor.state.message.text, 'DIN out clock shift is now -8.00 ms.');
+  // Past what 14 bits hold, the page refuses it itself.
+  assert.equal(await editor.set(Param.USB_SHIFT, '-82'), false);
+  assert.equal(a.outputs.get('out-cv2midi').sent.at(-1), 'F0 7D 63 32 02 0A 60 79 F7');
 });
 
 test('text that is no number is refused on the page and not sent', async () => {
@@ -217,7 +231,7 @@ test('a reply split over events, with clocks among it, is still taken', async ()
   };
   const { editor } = editorWith(granting(a));
   await editor.connect();
-  assert.equal(editor.state.identity, '0.6.0');
+  assert.equal(editor.state.identity, '0.7.0');
   assert.equal(editor.state.settings.ppqn, 1);
 });
 

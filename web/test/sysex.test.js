@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import {
-  DEFAULTS, NAK_REASONS, Param, accepts, decodeReply, encodeGetAll, encodeIdentity,
+  DEFAULTS, NAK_REASONS, Param, accepts, decodeReply, decodeShift, encodeGetAll, encodeIdentity,
   encodeRestoreDefaults, encodeSet, encodeStatus, hex, nakWords, parseHex,
 } from '../sysex.js';
 
@@ -53,7 +53,7 @@ test('what is not a well-formed reply decodes to null, as in C++', () => {
 test('the page knows which values the handler takes, for every setting', () => {
   for (const a of golden.accepted) {
     const taken = (v) => a.runs.some(([lo, hi]) => v >= lo && v <= hi);
-    for (let v = 0; v <= a.limit; ++v) {
+    for (let v = a.lo; v <= a.limit; ++v) {
       assert.equal(accepts(a.param, v), taken(v), `setting ${a.param} value ${v}`);
     }
   }
@@ -64,7 +64,9 @@ test('defaults and the settings a set request changes agree with the handler', (
   for (const e of golden.exchanges.filter((x) => x.changed && x.decoded.kind === 'all')) {
     const req = parseHex(e.request);
     if (req[4] !== 0x02) continue;
-    const value = req[5] === Param.GLITCH_US || req[5] === Param.TEMPO ? req[6] | (req[7] << 7) : req[6];
+    const wide = [Param.GLITCH_US, Param.TEMPO].includes(req[5]);
+    const signed = [Param.DIN_SHIFT, Param.USB_SHIFT].includes(req[5]);
+    const value = signed ? decodeShift(req[6], req[7]) : wide ? req[6] | (req[7] << 7) : req[6];
     assert.equal(hex(encodeSet(req[5], value)), e.request, e.name);
   }
 });
