@@ -65,9 +65,14 @@ void ClockEngine::Derive() {
 
 ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
   FastEdge f{0, 0, edge_byte_};
-  // The capture interrupt sends at t + L: with a shift or the filter, the main loop books
-  // every edge's bytes.
-  if (settings_.shift_ticks != 0 || settings_.smooth != 0) f.byte = 0;
+  // The capture interrupt sends at t + L. With a shift or the filter only a restart's, or
+  // a Start's, first byte goes there, and only when the shift is not positive: the main
+  // loop books every other edge's bytes.
+  const bool at_l = !clock_present_ || start_armed();
+  if ((settings_.shift_ticks != 0 || settings_.smooth != 0) &&
+      !(settings_.shift_ticks <= 0 && at_l)) {
+    f.byte = 0;
+  }
   const uint32_t l = settings_.latency_ticks;
   f.from = line_free - l;
   if (clock_present_ && !silence_long_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
@@ -222,8 +227,9 @@ void ClockEngine::PlaceGrid(uint32_t t, bool restart, bool started, uint32_t* or
   uint32_t base = t;
   uint32_t period = divisor_;
   uint32_t at = t + l + static_cast<uint32_t>(now_shift);
-  if (settings_.smooth != 0) {
-    Filter(t, restart);
+  if (settings_.smooth != 0) Filter(t, restart);
+  // A restart or a Start goes at the pulse: the filter's grid takes over from the next.
+  if (settings_.smooth != 0 && !restart && !started) {
     period = est_period_;
     const uint32_t lag = kSmoothLag < period / (2 * n_) ? kSmoothLag : period / (2 * n_);
     base = est_edge_ + lag;

@@ -238,6 +238,8 @@ void Run() {
     RetireSent();
   }
   // Clocks to the host next: committed within microseconds, they make the next frame.
+  // (Those that follow DIN by a later shift, as each falls due.)
+  if (HostFollows()) ReleaseToHost(AtomicNow());
   PassToHost();
   if (shared.rx_count != 0) TakeMidiIn();
   if (shared.tick) {

@@ -126,6 +126,8 @@ void ReleaseToHost(uint32_t now) {
 
 bool LineSettled() { return delayed.empty(); }
 
+bool HostFollows() { return delays.usb != 0 && !delayed.empty(); }
+
 void SetOutputDelays(const OutputDelays& d) {
   delays = d;
   delayed.Clear();

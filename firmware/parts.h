@@ -61,6 +61,7 @@ void SetOutputDelays(const OutputDelays& delays);
 bool LineSettled();
 // USB's shift is the later one: the engine's bytes that are due for the host now.
 void ReleaseToHost(uint32_t now);
+bool HostFollows();
 
 // host.cc: USB.
 extern hal::UsbDevice usb_device;

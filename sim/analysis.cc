@@ -169,11 +169,10 @@ Analysis Analyze(const RunResult& run) {
   // The clock shift: DIN's clock and transport bytes read back onto the unshifted grid.
   // The engine runs at the earlier output's shift and DIN follows it by the difference; a
   // negative engine shift cannot move a (re)start's Start or a timeout's Stop ahead.
-  a.din_shift_set = static_cast<int64_t>(playing.din_shift_10us) * 160;
-  a.usb_shift_set = static_cast<int64_t>(playing.usb_shift_10us) * 160;
+  a.din_shift_set = static_cast<int64_t>(a.din_shift_10us) * 160;
+  a.usb_shift_set = static_cast<int64_t>(a.usb_shift_10us) * 160;
   a.shifted = a.din_shift_set != 0 || a.usb_shift_set != 0;
   const int64_t engine_shift = std::min(a.din_shift_set, a.usb_shift_set);
-  a.smooth = playing.smooth;
   const bool smoothed = a.smooth != 0;
   const int64_t clock_move = a.din_shift_set;
   const int64_t transport_move = a.din_shift_set - engine_shift + std::max<int64_t>(engine_shift, 0);
@@ -433,17 +432,21 @@ Analysis Analyze(const RunResult& run) {
     const bool last = i + 1 == edges.size();
     if (mine.empty()) continue;
     ++a.position_checked;
+    // Owed: the last edge's clocks still to go when this edge came. A negative shift's
+    // clocks are read back later than they left, so for it the question is when they left.
+    const int64_t back = std::min<int64_t>(clock_move, 0);
+    auto left = [back](uint64_t c) { return static_cast<uint64_t>(static_cast<int64_t>(c) + back); };
     size_t owed = 0;
-    if (i > 0 && !phase_in[i] && !phase_in[i - 1]) {
-      for (uint64_t c : edge_clocks[i - 1]) owed += c >= edges[i];
+    if (i > 0) {
+      for (uint64_t c : edge_clocks[i - 1]) owed += left(c) >= edges[i];
     }
     std::string failure;
     if (mine.front() < edges[i] && engine_shift >= 0) {
       // (A negative shift sends clocks ahead of a pulse that comes late: the rule for
       // those is the reach below.)
       failure = "first clock before its edge";
-    } else if (!phase_in[i] && !smoothed &&
-               mine.front() > edges[i] + latency + (owed + 3) * kByte) {
+    } else if (!smoothed && (!phase_in[i] || owed > 0) &&
+               left(mine.front()) > edges[i] + latency + (owed + 3) * kByte) {
       failure = "first clock late by " + Format("%.0f us", (mine.front() - edges[i]) / 16.0);
     } else if (mine.size() != n && !last && !cut_by_stop(i)) {
       failure = Format("%.0f clocks instead of %.0f", mine.size(), n);
@@ -828,12 +831,17 @@ Analysis Analyze(const RunResult& run) {
     for (const UsbPacketIn& packet : u.packets) {
       if ((packet.b[0] & 0x0F) != 0x0F) ++a.usb_din_in_packets;
     }
-    // The host's copy of each byte is due the difference of the shifts after DIN's; one
-    // that leads DIN is handed over up to a booking horizon ahead of its time.
+    // The host's copy of each byte is due the difference of the shifts after DIN's. One
+    // that leads DIN is handed over when it falls due, up to a booking horizon ahead, and
+    // DIN's copy may then wait for the line: a burst goes back to back, its host copies at
+    // once, so the k-th byte of a burst may find its packet k frames earlier still.
     const int64_t usb_after_din = a.usb_shift_set - a.din_shift_set;
-    const int64_t early = usb_after_din < 0 ? 2 * 8192 : 0;
     std::vector<int64_t> usb_offsets;
-    for (const TxByte& b : run.tx) {
+    size_t behind = 0;  // bytes back to back before this one
+    for (size_t t = 0; t < run.tx.size(); ++t) {
+      const TxByte& b = run.tx[t];
+      behind = t > 0 && run.tx[t].cycle - run.tx[t - 1].cycle <= kByte + 64 ? behind + 1 : 0;
+      const int64_t early = usb_after_din < 0 ? 2 * 8192 + static_cast<int64_t>(behind) * kByte : 0;
       const bool clock_or_transport = b.byte == midi::kClock || b.byte == midi::kStart ||
                                       b.byte == midi::kContinue || b.byte == midi::kStop;
       const int64_t expect = static_cast<int64_t>(b.cycle) + usb_after_din;

@@ -76,11 +76,10 @@ struct Analysis {
   size_t unearned_clocks = 0;    // clocks sent ahead for pulses that never came
   size_t unearned_allowed = 0;   // at most the clocks of the shift, at each stop
 
-  // The jitter filter (issue 14): its strength; each pulse's downbeat against its window
+  // The jitter filter (issue 14): each pulse's downbeat against its window
   // (0.5 to 4 ms after edge + L); the spacing of consecutive clocks (after the first two
   // beats, silences left out); after each tempo step, the pulses until every spacing is
   // within 0.1 % of the new tempo's.
-  uint8_t smooth = 0;
   size_t window_checked = 0;
   size_t window_misses = 0;
   std::string first_window_miss;

@@ -21,7 +21,9 @@ constexpr int64_t kMs = 16000;
 void ExpectVerdictPasses(const Played& p) {
   EXPECT_FALSE(p.run.crashed);
   for (const VerdictItem& v : p.analysis.verdict) {
-    if (v.must_pass) EXPECT_TRUE(v.pass) << v.item << ": " << v.figure;
+    if (v.must_pass) {
+      EXPECT_TRUE(v.pass) << v.item << ": " << v.figure;
+    }
   }
 }
 
