@@ -10,10 +10,6 @@ namespace {
 // fast 24 PPQN clocks would read as glitches.
 constexpr uint32_t kFastestBeatTicks = 60UL * kTicksPerSecond / 3000;
 
-bool ValidPpqn(uint8_t ppqn) {
-  return ppqn == 1 || ppqn == 2 || ppqn == 4 || ppqn == 8 || ppqn == 12 || ppqn == 24;
-}
-
 }  // namespace
 
 void ClockEngine::Init(const EngineSettings& settings) {
@@ -57,7 +53,10 @@ void ClockEngine::Derive() {
   if (settings_.tempo_deci_bpm < 200 || settings_.tempo_deci_bpm > 3000) {
     settings_.tempo_deci_bpm = 1200;
   }
-  n_ = static_cast<uint8_t>(midi::kClocksPerQuarter / settings_.ppqn);
+  const uint8_t p = settings_.ppqn;
+  n_ = p > midi::kClocksPerQuarter ? 1 : static_cast<uint8_t>(midi::kClocksPerQuarter / p);
+  group_mask_ = p > midi::kClocksPerQuarter ? static_cast<uint8_t>(p / midi::kClocksPerQuarter - 1)
+                                            : 0;
   const uint32_t half_fastest = kFastestBeatTicks / settings_.ppqn / 2;
   glitch_ticks_ = settings_.glitch_ticks < half_fastest ? settings_.glitch_ticks : half_fastest;
   default_interval_ = kTicksPerSecond / 2 / settings_.ppqn;  // 120 BPM
@@ -98,8 +97,17 @@ bool ClockEngine::OnEdge(uint32_t t) {
     // first interval is divided at the internal tempo.
     divisor_ = internal_.Span(n_);
     internal_.Stop();
+    if (group_mask_ != 0) {
+      // 48/96 PPQN: a clock is the span of 2 or 4 pulses, and this pulse is the next
+      // clock's, so the beats of the wire land on beat pulses from here on.
+      divisor_ /= pulses_per_clock();
+      const uint8_t next = beat_clock_ == midi::kClocksPerQuarter - 1 ? 0 : beat_clock_ + 1;
+      pulse_in_beat_ = static_cast<uint8_t>(next * pulses_per_clock());
+    }
   } else if (restart) {
     divisor_ = last_interval_ != 0 ? last_interval_ : default_interval_;
+    // 48/96 PPQN: the first pulse after a silence earns a clock.
+    if (group_mask_ != 0) pulse_in_beat_ = 0;
   } else {
     divisor_ = silence;
     last_interval_ = silence;
@@ -126,14 +134,18 @@ bool ClockEngine::OnEdge(uint32_t t) {
     const uint8_t byte = arm_ == Arm::kStart ? midi::kStart : midi::kContinue;
     if (burst_.Push(byte, 1)) {
       running_ = true;
-      if (arm_ == Arm::kStart) pulse_in_beat_ = 0;
+      // The pulse of the Start is the downbeat; that of a Continue is the resume
+      // position's, a whole MIDI beat, which at 48/96 PPQN is pulse 0 of its group.
+      pulse_in_beat_ = arm_ == Arm::kStart ? 0
+                                           : static_cast<uint8_t>(resume_position_ % midi::kClocksPerQuarter *
+                                                                  settings_.ppqn / midi::kClocksPerQuarter);
     } else {
       ++stats_.transport_dropped;
     }
     arm_ = Arm::kNone;
   }
   const uint32_t origin = t + settings_.latency_ticks;
-  if (clocks_flow()) {
+  if (clocks_flow() && earns()) {
     burst_.Push(midi::kClock, 1);
     if (n_ > 1) sub_.Start(origin, divisor_, n_, 1);
   }
@@ -402,7 +414,16 @@ void ClockEngine::Hold() {
   running_ = true;
   arm_ = Arm::kNone;
   held_ = true;
-  internal_.Start(last_edge_ + settings_.latency_ticks, divisor_, n_, n_);
+  if (group_mask_ == 0) {
+    internal_.Start(last_edge_ + settings_.latency_ticks, divisor_, n_, n_);
+    return;
+  }
+  // 48/96 PPQN: a clock every 2 or 4 intervals, the next where the next edge that earns
+  // one was due.
+  const uint8_t k = pulses_per_clock();
+  const uint8_t ahead = static_cast<uint8_t>(((k - (pulse_in_beat_ & group_mask_)) & group_mask_) + 1);
+  const uint32_t span = divisor_ > 0x7FFFFFFFUL / k ? 0x7FFFFFFFUL : divisor_ * k;
+  internal_.Start(last_edge_ + settings_.latency_ticks + ahead * divisor_, span, 1, 0);
 }
 
 ClockEngine::ClockSource ClockEngine::source() const {
@@ -423,7 +444,7 @@ void ClockEngine::Refresh() {
     edge_byte_ = midi::kClock;
   } else if (!running_ && arm_ != Arm::kNone && !(arm_ == Arm::kContinue && !soon_.empty())) {
     edge_byte_ = arm_ == Arm::kStart ? midi::kStart : midi::kContinue;
-  } else if (clocks_flow()) {
+  } else if (clocks_flow() && earns()) {
     edge_byte_ = midi::kClock;
   } else {
     edge_byte_ = 0;

@@ -17,8 +17,15 @@ namespace cv2midi {
 
 enum class ResetMode : uint8_t { kTrigger, kRunGate };
 
+// The input resolutions: 1 to 24 PPQN give 24/PPQN clocks a pulse; 48 and 96 give a clock
+// on every 2nd and every 4th pulse.
+inline bool ValidPpqn(uint8_t p) {
+  return p == 1 || p == 2 || p == 3 || p == 4 || p == 6 || p == 8 || p == 12 || p == 24 ||
+         p == 48 || p == 96;
+}
+
 struct EngineSettings {
-  uint8_t ppqn = 1;                  // input pulses per quarter note: 1, 2, 4, 8, 12 or 24
+  uint8_t ppqn = 1;                  // input pulses per quarter note: 1 to 96 (ValidPpqn)
   uint8_t timeout_multiple = 2;      // Stop after this many silent intervals (2..8)
   bool clocks_while_stopped = true;  // keep sending F8 while stopped
   bool auto_start = true;            // the first edge after silence sends Start
@@ -107,6 +114,8 @@ class ClockEngine {
 
   // --- Observers. ---
   uint8_t clocks_per_pulse() const { return n_; }
+  // 48 and 96 PPQN: pulses a clock (2, 4); 1 below.
+  uint8_t pulses_per_clock() const { return static_cast<uint8_t>(group_mask_ + 1); }
   bool running() const { return running_; }
   bool clock_present() const { return clock_present_; }
   bool wire_running() const { return wire_running_; }
@@ -143,9 +152,13 @@ class ClockEngine {
   void OnSilence();
   void Hold();
   bool clocks_flow() const { return running_ || settings_.clocks_while_stopped; }
+  // 48 and 96 PPQN: the next edge earns a clock when it is pulse 0 of its group of 2 or 4,
+  // counted from the downbeat; below 48 PPQN every edge does.
+  bool earns() const { return (pulse_in_beat_ & group_mask_) == 0; }
 
   EngineSettings settings_;
   uint8_t n_ = 24;
+  uint8_t group_mask_ = 0;  // pulses a clock, less one: 0, or 1 and 3 at 48 and 96 PPQN
   uint32_t glitch_ticks_ = kTicksPerMs;
   uint32_t default_interval_ = 0;
 
