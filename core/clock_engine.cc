@@ -312,6 +312,13 @@ void ClockEngine::CriticalSent() {
   Refresh();
 }
 
+uint32_t ClockEngine::edge_window_end() const {
+  if (!clock_present_ || silence_long_) return last_edge_;
+  uint32_t guard = divisor_ >> 4;
+  if (guard > 2 * kTicksPerMs) guard = 2 * kTicksPerMs;
+  return last_edge_ + divisor_ + guard;
+}
+
 bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
   const uint32_t end = now + window;
   const Source next = next_source_;
@@ -410,7 +417,8 @@ void ClockEngine::StartInternal(uint32_t at) {
 // on-stop hold: the timed-out clock goes on at its last interval, on the grid of its last
 // edge (clock N is where the next edge was due). The clocks whose time passed while the
 // timeout waited are owed and go out back to back, as after a speed-up.
-void ClockEngine::Hold() {
+// (Kept out of line: inlined, it costs CriticalSent's every call a longer prologue.)
+__attribute__((noinline)) void ClockEngine::Hold() {
   running_ = true;
   arm_ = Arm::kNone;
   held_ = true;

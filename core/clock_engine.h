@@ -99,6 +99,9 @@ class ClockEngine {
   void CriticalSent();
   // The next critical item is the timeout's Stop (a silence that stops a running clock).
   bool critical_is_timeout_stop() const { return next_source_ == Source::kTimeout && next_sends_; }
+  // The end of the window in which the next edge is expected (one interval after the last,
+  // give or take the jitter Quiet allows for); `last_edge` when no clock is present.
+  uint32_t edge_window_end() const;
 
   // Transport bytes not tied to an edge (Stop from the button, Song Position) wait for the
   // line to have room; soon_front() is the next, soon_message() how many bytes its message
@@ -158,7 +161,6 @@ class ClockEngine {
 
   EngineSettings settings_;
   uint8_t n_ = 24;
-  uint8_t group_mask_ = 0;  // pulses a clock, less one: 0, or 1 and 3 at 48 and 96 PPQN
   uint32_t glitch_ticks_ = kTicksPerMs;
   uint32_t default_interval_ = 0;
 
@@ -207,6 +209,9 @@ class ClockEngine {
   InternalClock internal_;
   bool internal_pending_ = false;
   bool held_ = false;  // the internal clock holds a timed-out clock's tempo
+  // Pulses a clock, less one: 0, or 1 and 3 at 48 and 96 PPQN. Last, so that no member
+  // before it moves: the AVR reaches members within 63 bytes of the object at no cost.
+  uint8_t group_mask_ = 0;
 };
 
 }  // namespace cv2midi

@@ -67,6 +67,18 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
   return true;
 }
 
+// Out of line: ServiceLine's loop, which has Next inlined, does not pay for it.
+__attribute__((noinline)) bool DinLine::StopWaitsForEdge(const ClockEngine& engine, uint32_t now,
+                                                         uint32_t start, uint32_t* until) {
+  if (engine.interval() >= kHorizon) return false;
+  const uint32_t after = engine.edge_window_end();
+  if (!Before(now, after) || TicksUntil(after, start) < static_cast<int32_t>(kStopLead)) {
+    return false;
+  }
+  *until = after;
+  return true;
+}
+
 void DinLine::ConfirmStop(uint32_t now, ClockEngine* engine) {
   if (!stop_booked_ || Before(now, stop_at_)) return;
   stop_booked_ = false;

@@ -24,6 +24,8 @@ class DinLine {
   // A merged or transport byte is booked only when the line frees within this, so a pulse
   // that comes unexpected waits for at most the frame on the line and this.
   static constexpr uint32_t kMergeLead = 2048;
+  // The least lead a timeout's Stop keeps when it waits for an expected edge's window.
+  static constexpr uint32_t kStopLead = 2048;
   // A merged byte keeps this much further clear of the next clock and the expected pulse
   // than its own frame: the transmitter may start it late (an interrupt or interrupts-off
   // section in its way, seen at up to 575 cycles under a full DIN in), and late it must still
@@ -53,6 +55,20 @@ class DinLine {
             bool merge_ok, Booking* booking);
   // `booking` is on the schedule: its source moves on.
   void Commit(const Booking& booking, ClockEngine* engine);
+
+  // A timeout's Stop that Next offers to start at `start` waits: an edge that comes while
+  // the tentative Stop is booked takes it back, but too late for its own byte at t + L.
+  // When the next edge is due after the Stop's horizon opens (intervals under about 7300
+  // ticks: 48 and 96 PPQN from about 2700 and 1400 BPM), the Stop is booked once that
+  // edge's window has passed, if that leaves it kStopLead. True: it waits, and `*until` is
+  // when to look again (WaitUntil).
+  static bool StopWaitsForEdge(const ClockEngine& engine, uint32_t now, uint32_t start,
+                               uint32_t* until);
+  // Nothing is booked now: the critical wake-up is at `t`.
+  void WaitUntil(uint32_t t) {
+    has_critical_wake_ = true;
+    critical_wake_ = t;
+  }
 
   // A tentative Stop is booked; it leaves at stop_at().
   bool stop_booked() const { return stop_booked_; }

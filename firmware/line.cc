@@ -163,6 +163,12 @@ __attribute__((noinline)) void ServiceLine() {
     }
     waits_for_slot = full;
     if (!line.Next(at, engine, line_free, full, shared.edge_count == 0, &b)) break;
+    uint32_t stop_waits_until;
+    if (b.what == DinLine::kTimeoutStop &&
+        DinLine::StopWaitsForEdge(engine, at, b.at, &stop_waits_until)) {
+      line.WaitUntil(stop_waits_until);
+      break;
+    }
     if (b.what != DinLine::kMerged) WithdrawFastWindow();
     bool booked = true;
     if (b.what != DinLine::kSilence) {

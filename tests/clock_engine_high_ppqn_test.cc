@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/clock_engine.h"
+#include "core/din_line.h"
 #include "core/midi.h"
 #include "tests/engine_rig.h"
 
@@ -331,6 +332,60 @@ TEST(HighPpqn, ConfigureKeepsTheTempoAcrossResolutions) {
   EXPECT_EQ(three.engine.interval(), interval * 8);
   EXPECT_EQ(three.engine.clocks_per_pulse(), 8u);
   EXPECT_EQ(three.engine.pulses_per_clock(), 1u);
+}
+
+}  // namespace
+}  // namespace cv2midi
+
+namespace cv2midi {
+namespace {
+
+// At 96 PPQN and 3000 BPM the timeout's Stop (two intervals and the grace) opens its
+// booking horizon before the next pulse is due; booked then, it would stand between that
+// pulse and the capture's fast path. It waits for the pulse's window instead; at 24 PPQN
+// the horizon never opens that early and nothing changes.
+TEST(HighPpqn, TheTimeoutStopWaitsForTheExpectedPulseWhenItsHorizonOpensFirst) {
+  for (uint8_t ppqn : {24, 48, 96}) {
+    SCOPED_TRACE(testing::Message() << "ppqn " << +ppqn);
+    ClockEngine engine;
+    engine.Init(WithPpqn(ppqn));
+    const uint32_t interval = static_cast<uint32_t>(PulseTicks(3000, ppqn));
+    uint32_t t = 5000;
+    for (int i = 0; i < 8; ++i, t += interval) {
+      ASSERT_TRUE(engine.OnEdge(t));
+      uint32_t due;
+      uint8_t byte;
+      bool sends;
+      while (engine.PeekCritical(&due, &byte, &sends) && !engine.critical_is_timeout_stop()) {
+        engine.CriticalSent();
+      }
+    }
+    const uint32_t last = t - interval;
+    uint32_t due;
+    uint8_t byte;
+    bool sends;
+    ASSERT_TRUE(engine.PeekCritical(&due, &byte, &sends));
+    ASSERT_TRUE(engine.critical_is_timeout_stop());
+    EXPECT_EQ(due, last + 2 * interval + interval / 8);
+    const uint32_t window_end = last + interval + interval / 16;
+    EXPECT_EQ(engine.edge_window_end(), window_end);
+    uint32_t until = 0;
+    const uint32_t now = due - DinLine::kHorizon;  // the horizon opens
+    const bool waits = DinLine::StopWaitsForEdge(engine, now, due, &until);
+    // 24 PPQN: the next pulse's window ends long before the horizon opens. 48: the horizon
+    // opens 1109 ticks before that window ends; 96: before the last pulse, even.
+    if (ppqn == 24) {
+      EXPECT_TRUE(Before(window_end, now));
+      EXPECT_FALSE(waits);
+    } else {
+      EXPECT_TRUE(Before(now, window_end));
+      EXPECT_TRUE(waits);
+      EXPECT_EQ(until, window_end);
+      EXPECT_GE(TicksUntil(until, due), static_cast<int32_t>(DinLine::kStopLead));
+    }
+    // Once the window has passed with no pulse, the Stop is booked.
+    EXPECT_FALSE(DinLine::StopWaitsForEdge(engine, window_end, due, &until));
+  }
 }
 
 }  // namespace
