@@ -667,9 +667,10 @@ class Checker {
 
   // ---- 48 and 96 PPQN (README "Input PPQN") ----
   // A clock on pulse 0 of each group of 2 or 4 accepted edges, counted from the downbeat:
-  // the first edge after a silence, and the edge that sends a Start or a Continue. That
-  // edge is the one whose burst (a Stop may go first) starts at its t + L; a burst that
-  // waited for the line and could be more than one edge's is too close to tell.
+  // the first edge after a silence, and the edge that sends a Start or a Continue: the last
+  // edge whose t + L is not after it. One that waited for the line (behind a reset's Stop,
+  // a timeout's Stop or a merged byte, up to two frames) with more than one edge that could
+  // have sent it is too close to tell: the edges up to the next anchor are not judged.
   void ModelGroups() {
     if (edges_.empty()) return;
     std::vector<uint8_t> anchor(edges_.size(), 0);  // 1 anchor, 2 anchor after an unclear one
@@ -677,12 +678,7 @@ class Checker {
     std::vector<bool> unclear(edges_.size(), false);
     for (const TxByte& x : transport_) {
       if (x.byte != 0xFA && x.byte != 0xFB) continue;
-      size_t b = ByteAtOrAfter(x.cycle);
-      uint64_t head = x.cycle;
-      while (b > 0 && run_.tx[b - 1].byte == 0xFC &&
-             run_.tx[b - 1].cycle + kCheckedFrameCycles + kLineRateSlack >= head) {
-        head = run_.tx[--b].cycle;
-      }
+      const uint64_t head = x.cycle;
       size_t e = edges_.size();
       size_t candidates = 0;
       for (size_t i = 0; i < edges_.size() && edges_[i].at + latency_ <= head + kLatencySpread; ++i) {
