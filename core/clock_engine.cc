@@ -100,7 +100,7 @@ bool ClockEngine::OnEdge(uint32_t t) {
     if (group_mask_ != 0) {
       // 48/96 PPQN: a clock is the span of 2 or 4 pulses, and this pulse is the next
       // clock's, so the beats of the wire land on beat pulses from here on.
-      divisor_ /= pulses_per_clock();
+      for (uint8_t m = group_mask_; m != 0; m >>= 1) divisor_ >>= 1;
       const uint8_t next = beat_clock_ == midi::kClocksPerQuarter - 1 ? 0 : beat_clock_ + 1;
       pulse_in_beat_ = static_cast<uint8_t>(next * pulses_per_clock());
     }
@@ -136,9 +136,12 @@ bool ClockEngine::OnEdge(uint32_t t) {
       running_ = true;
       // The pulse of the Start is the downbeat; that of a Continue is the resume
       // position's, a whole MIDI beat, which at 48/96 PPQN is pulse 0 of its group.
-      pulse_in_beat_ = arm_ == Arm::kStart ? 0
-                                           : static_cast<uint8_t>(resume_position_ % midi::kClocksPerQuarter *
-                                                                  settings_.ppqn / midi::kClocksPerQuarter);
+      // (resume_beat_clock_ + 1) % 24 is the resume position's clock in its beat.
+      const uint8_t clock = resume_beat_clock_ == midi::kClocksPerQuarter - 1 ? 0 : resume_beat_clock_ + 1;
+      pulse_in_beat_ = arm_ == Arm::kStart
+                           ? 0
+                           : static_cast<uint8_t>(static_cast<uint16_t>(clock) * settings_.ppqn /
+                                                  midi::kClocksPerQuarter);
     } else {
       ++stats_.transport_dropped;
     }
@@ -312,13 +315,6 @@ void ClockEngine::CriticalSent() {
   Refresh();
 }
 
-uint32_t ClockEngine::edge_window_end() const {
-  if (!clock_present_ || silence_long_) return last_edge_;
-  uint32_t guard = divisor_ >> 4;
-  if (guard > 2 * kTicksPerMs) guard = 2 * kTicksPerMs;
-  return last_edge_ + divisor_ + guard;
-}
-
 bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
   const uint32_t end = now + window;
   const Source next = next_source_;
@@ -426,12 +422,13 @@ __attribute__((noinline)) void ClockEngine::Hold() {
     internal_.Start(last_edge_ + settings_.latency_ticks, divisor_, n_, n_);
     return;
   }
-  // 48/96 PPQN: a clock every 2 or 4 intervals, the next where the next edge that earns
-  // one was due.
-  const uint8_t k = pulses_per_clock();
-  const uint8_t ahead = static_cast<uint8_t>(((k - (pulse_in_beat_ & group_mask_)) & group_mask_) + 1);
-  const uint32_t span = divisor_ > 0x7FFFFFFFUL / k ? 0x7FFFFFFFUL : divisor_ * k;
-  internal_.Start(last_edge_ + settings_.latency_ticks + ahead * divisor_, span, 1, 0);
+  // 48/96 PPQN: a clock every 2 or 4 intervals (at most 2^31 - 1 ticks), the next where
+  // the next edge that earns one was due; pulse_in_beat_ is the next edge's.
+  uint32_t next = last_edge_ + settings_.latency_ticks + divisor_;
+  for (uint8_t p = pulse_in_beat_; (p & group_mask_) != 0; ++p) next += divisor_;
+  uint32_t span = divisor_;
+  for (uint8_t m = group_mask_; m != 0; m >>= 1) span = span > 0x3FFFFFFFUL ? 0x7FFFFFFFUL : span << 1;
+  internal_.Start(next, span, 1, 0);
 }
 
 ClockEngine::ClockSource ClockEngine::source() const {

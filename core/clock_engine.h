@@ -99,9 +99,8 @@ class ClockEngine {
   void CriticalSent();
   // The next critical item is the timeout's Stop (a silence that stops a running clock).
   bool critical_is_timeout_stop() const { return next_source_ == Source::kTimeout && next_sends_; }
-  // The end of the window in which the next edge is expected (one interval after the last,
-  // give or take the jitter Quiet allows for); `last_edge` when no clock is present.
-  uint32_t edge_window_end() const;
+  // The last accepted edge.
+  uint32_t last_edge() const { return last_edge_; }
 
   // Transport bytes not tied to an edge (Stop from the button, Song Position) wait for the
   // line to have room; soon_front() is the next, soon_message() how many bytes its message
