@@ -10,10 +10,6 @@ namespace {
 // fast 24 PPQN clocks would read as glitches.
 constexpr uint32_t kFastestBeatTicks = 60UL * kTicksPerSecond / 3000;
 
-bool ValidPpqn(uint8_t ppqn) {
-  return ppqn == 1 || ppqn == 2 || ppqn == 4 || ppqn == 8 || ppqn == 12 || ppqn == 24;
-}
-
 }  // namespace
 
 void ClockEngine::Init(const EngineSettings& settings) {
@@ -57,7 +53,10 @@ void ClockEngine::Derive() {
   if (settings_.tempo_deci_bpm < 200 || settings_.tempo_deci_bpm > 3000) {
     settings_.tempo_deci_bpm = 1200;
   }
-  n_ = static_cast<uint8_t>(midi::kClocksPerQuarter / settings_.ppqn);
+  const uint8_t p = settings_.ppqn;
+  n_ = p > midi::kClocksPerQuarter ? 1 : static_cast<uint8_t>(midi::kClocksPerQuarter / p);
+  group_mask_ = p > midi::kClocksPerQuarter ? static_cast<uint8_t>(p / midi::kClocksPerQuarter - 1)
+                                            : 0;
   const uint32_t half_fastest = kFastestBeatTicks / settings_.ppqn / 2;
   glitch_ticks_ = settings_.glitch_ticks < half_fastest ? settings_.glitch_ticks : half_fastest;
   default_interval_ = kTicksPerSecond / 2 / settings_.ppqn;  // 120 BPM
@@ -69,8 +68,7 @@ ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
   // a Start's, first byte goes there, and only when the shift is not positive: the main
   // loop books every other edge's bytes.
   const bool at_l = !clock_present_ || start_armed();
-  if ((settings_.shift_ticks != 0 || settings_.smooth != 0) &&
-      !(settings_.shift_ticks <= 0 && at_l)) {
+  if ((shift() != 0 || filtering()) && !(shift() <= 0 && at_l)) {
     f.byte = 0;
   }
   const uint32_t l = settings_.latency_ticks;
@@ -106,8 +104,17 @@ bool ClockEngine::OnEdge(uint32_t t) {
     // first interval is divided at the internal tempo.
     divisor_ = internal_.Span(n_);
     internal_.Stop();
+    if (group_mask_ != 0) {
+      // 48/96 PPQN: a clock is the span of 2 or 4 pulses, and this pulse is the next
+      // clock's, so the beats of the wire land on beat pulses from here on.
+      for (uint8_t m = group_mask_; m != 0; m >>= 1) divisor_ >>= 1;
+      const uint8_t next = beat_clock_ == midi::kClocksPerQuarter - 1 ? 0 : beat_clock_ + 1;
+      pulse_in_beat_ = static_cast<uint8_t>(next * pulses_per_clock());
+    }
   } else if (restart) {
     divisor_ = last_interval_ != 0 ? last_interval_ : default_interval_;
+    // 48/96 PPQN: the first pulse after a silence earns a clock.
+    if (group_mask_ != 0) pulse_in_beat_ = 0;
   } else {
     divisor_ = silence;
     last_interval_ = silence;
@@ -138,7 +145,14 @@ bool ClockEngine::OnEdge(uint32_t t) {
     if (burst_.Push(byte, 1)) {
       running_ = true;
       started = true;
-      if (arm_ == Arm::kStart) pulse_in_beat_ = 0;
+      // The pulse of the Start is the downbeat; that of a Continue is the resume
+      // position's, a whole MIDI beat, which at 48/96 PPQN is pulse 0 of its group.
+      // (resume_beat_clock_ + 1) % 24 is the resume position's clock in its beat.
+      const uint8_t clock = resume_beat_clock_ == midi::kClocksPerQuarter - 1 ? 0 : resume_beat_clock_ + 1;
+      pulse_in_beat_ = arm_ == Arm::kStart
+                           ? 0
+                           : static_cast<uint8_t>(static_cast<uint16_t>(clock) * settings_.ppqn /
+                                                  midi::kClocksPerQuarter);
     } else {
       ++stats_.transport_dropped;
     }
@@ -154,18 +168,18 @@ bool ClockEngine::OnEdge(uint32_t t) {
   // divided as measured: the common path stays as short as it was.
   uint32_t origin = t + settings_.latency_ticks;
   uint32_t span = divisor_;
-  if (settings_.shift_ticks != 0 || settings_.smooth != 0) {
+  if (shift() != 0 || filtering()) {
     PlaceGrid(t, restart, started, &origin, &span);
   } else {
     grid_origin_ = origin;
     grid_span_ = span;
   }
-  if (clocks_flow()) {
+  if (clocks_flow() && earns()) {
     if (ahead == 0) burst_.Push(midi::kClock, 1);
     // Clocks of the next interval within the shift's reach of its predicted pulse go ahead
-    // of it; a Start to come cannot be predicted.
+    // of it; a Start to come cannot be predicted (nor, at 48/96 PPQN, which pulse earns).
     uint8_t limit = n_;
-    if (shift_next_ < 0 && !start_armed()) {
+    if (shift_next_ < 0 && !start_armed() && group_mask_ == 0) {
       const uint32_t reach = static_cast<uint32_t>(-shift_next_);
       const uint32_t more = (reach * n_ + span - 1) / span;
       limit = static_cast<uint8_t>(more > 255u - n_ ? 255u : n_ + more);
@@ -210,7 +224,7 @@ bool ClockEngine::OnEdge(uint32_t t) {
 // divided over so that its clocks end where the next edge's clock 0 is predicted.
 void ClockEngine::PlaceGrid(uint32_t t, bool restart, bool started, uint32_t* origin,
                             uint32_t* span) {
-  const int32_t shift = settings_.shift_ticks;
+  const int32_t shift = this->shift();
   // A positive shift delays everything. A negative one cannot place the first pulse after
   // a (re)start, which goes out at the pulse; the grid then moves ahead by a ppqn-th of the
   // shift a pulse, so it reaches the shifted phase within the first beat.
@@ -227,9 +241,9 @@ void ClockEngine::PlaceGrid(uint32_t t, bool restart, bool started, uint32_t* or
   uint32_t base = t;
   uint32_t period = divisor_;
   uint32_t at = t + l + static_cast<uint32_t>(now_shift);
-  if (settings_.smooth != 0) Filter(t, restart);
+  if (filtering()) Filter(t, restart);
   // A restart or a Start goes at the pulse: the filter's grid takes over from the next.
-  if (settings_.smooth != 0 && !restart && !started) {
+  if (filtering() && !restart && !started) {
     period = est_period_;
     const uint32_t lag = kSmoothLag < period / (2 * n_) ? kSmoothLag : period / (2 * n_);
     base = est_edge_ + lag;
@@ -516,11 +530,23 @@ void ClockEngine::StartInternal(uint32_t at) {
 // on-stop hold: the timed-out clock goes on at its last interval, on the grid of its last
 // edge (clock N is where the next edge was due). The clocks whose time passed while the
 // timeout waited are owed and go out back to back, as after a speed-up.
-void ClockEngine::Hold(uint8_t ahead) {
+// (Kept out of line: inlined, it costs CriticalSent's every call a longer prologue.)
+__attribute__((noinline)) void ClockEngine::Hold(uint8_t ahead) {
   running_ = true;
   arm_ = Arm::kNone;
   held_ = true;
-  internal_.Start(grid_origin_, grid_span_, n_, n_ + ahead);
+  if (group_mask_ == 0) {
+    // On the grid of the last edge's clocks, past those a negative shift sent ahead.
+    internal_.Start(grid_origin_, grid_span_, n_, n_ + ahead);
+    return;
+  }
+  // 48/96 PPQN: a clock every 2 or 4 intervals (at most 2^31 - 1 ticks), the next where
+  // the next edge that earns one was due; pulse_in_beat_ is the next edge's.
+  uint32_t next = last_edge_ + settings_.latency_ticks + divisor_;
+  for (uint8_t p = pulse_in_beat_; (p & group_mask_) != 0; ++p) next += divisor_;
+  uint32_t span = divisor_;
+  for (uint8_t m = group_mask_; m != 0; m >>= 1) span = span > 0x3FFFFFFFUL ? 0x7FFFFFFFUL : span << 1;
+  internal_.Start(next, span, 1, 0);
 }
 
 ClockEngine::ClockSource ClockEngine::source() const {
@@ -541,7 +567,7 @@ void ClockEngine::Refresh() {
     edge_byte_ = midi::kClock;
   } else if (!running_ && arm_ != Arm::kNone && !(arm_ == Arm::kContinue && !soon_.empty())) {
     edge_byte_ = arm_ == Arm::kStart ? midi::kStart : midi::kContinue;
-  } else if (clocks_flow()) {
+  } else if (clocks_flow() && earns()) {
     edge_byte_ = midi::kClock;
   } else {
     edge_byte_ = 0;

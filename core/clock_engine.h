@@ -17,8 +17,15 @@ namespace cv2midi {
 
 enum class ResetMode : uint8_t { kTrigger, kRunGate };
 
+// The input resolutions: 1 to 24 PPQN give 24/PPQN clocks a pulse; 48 and 96 give a clock
+// on every 2nd and every 4th pulse.
+inline bool ValidPpqn(uint8_t p) {
+  return p == 1 || p == 2 || p == 3 || p == 4 || p == 6 || p == 8 || p == 12 || p == 24 ||
+         p == 48 || p == 96;
+}
+
 struct EngineSettings {
-  uint8_t ppqn = 1;                  // input pulses per quarter note: 1, 2, 4, 8, 12 or 24
+  uint8_t ppqn = 1;                  // input pulses per quarter note: 1 to 96 (ValidPpqn)
   uint8_t timeout_multiple = 2;      // Stop after this many silent intervals (2..8)
   bool clocks_while_stopped = true;  // keep sending F8 while stopped
   bool auto_start = true;            // the first edge after silence sends Start
@@ -105,6 +112,8 @@ class ClockEngine {
   void CriticalSent();
   // The next critical item is the timeout's Stop (a silence that stops a running clock).
   bool critical_is_timeout_stop() const { return next_source_ == Source::kTimeout && next_sends_; }
+  // The last accepted edge.
+  uint32_t last_edge() const { return last_edge_; }
 
   // Transport bytes not tied to an edge (Stop from the button, Song Position) wait for the
   // line to have room; soon_front() is the next, soon_message() how many bytes its message
@@ -120,6 +129,8 @@ class ClockEngine {
 
   // --- Observers. ---
   uint8_t clocks_per_pulse() const { return n_; }
+  // 48 and 96 PPQN: pulses a clock (2, 4); 1 below.
+  uint8_t pulses_per_clock() const { return static_cast<uint8_t>(group_mask_ + 1); }
   bool running() const { return running_; }
   bool clock_present() const { return clock_present_; }
   bool wire_running() const { return wire_running_; }
@@ -167,9 +178,19 @@ class ClockEngine {
   void Filter(uint32_t t, bool restart);
   // Ticks a timeout's Stop goes after the timeout: a positive shift delays it; a negative
   // one cannot send it early (a silence is not predicted).
+  // The shift and the filter as applied: at 48 and 96 PPQN a clock goes on its pulse, so
+  // a negative shift (which would have to predict which pulse earns one) and the filter
+  // are not applied there; a positive shift is.
+  int32_t shift() const {
+    return group_mask_ != 0 && settings_.shift_ticks < 0 ? 0 : settings_.shift_ticks;
+  }
+  bool filtering() const { return settings_.smooth != 0 && group_mask_ == 0; }
   uint32_t stop_delay() const {
     return settings_.shift_ticks > 0 ? static_cast<uint32_t>(settings_.shift_ticks) : 0;
   }
+  // 48 and 96 PPQN: the next edge earns a clock when it is pulse 0 of its group of 2 or 4,
+  // counted from the downbeat; below 48 PPQN every edge does.
+  bool earns() const { return (pulse_in_beat_ & group_mask_) == 0; }
 
   EngineSettings settings_;
   uint8_t n_ = 24;
@@ -234,6 +255,9 @@ class ClockEngine {
   InternalClock internal_;
   bool internal_pending_ = false;
   bool held_ = false;  // the internal clock holds a timed-out clock's tempo
+  // Pulses a clock, less one: 0, or 1 and 3 at 48 and 96 PPQN. Last, so that no member
+  // before it moves: the AVR reaches members within 63 bytes of the object at no cost.
+  uint8_t group_mask_ = 0;
 };
 
 }  // namespace cv2midi

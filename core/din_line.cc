@@ -81,6 +81,21 @@ bool DinLine::Next(uint32_t now, const ClockEngine& engine, uint32_t line_free, 
   return true;
 }
 
+// Out of line: ServiceLine's loop, which has Next inlined, does not pay for it.
+__attribute__((noinline)) bool DinLine::StopWaitsForEdge(const ClockEngine& engine, uint32_t now,
+                                                         uint32_t start, uint32_t* until) {
+  // The next edge's window ends an interval after the last edge and the jitter guard Quiet
+  // allows (a 16th; its 2 ms cap is far off below kHorizon).
+  const uint32_t interval = engine.interval();
+  if (interval >= kHorizon) return false;
+  const uint32_t after = engine.last_edge() + interval + (interval >> 4);
+  if (!Before(now, after) || TicksUntil(after, start) < static_cast<int32_t>(kStopLead)) {
+    return false;
+  }
+  *until = after;
+  return true;
+}
+
 void DinLine::ConfirmStop(uint32_t now, ClockEngine* engine) {
   if (!stop_booked_ || Before(now, stop_at_)) return;
   stop_booked_ = false;

@@ -26,14 +26,15 @@ class DinLine {
   // A merged or transport byte is booked only when the line frees within this, so a pulse
   // that comes unexpected waits for at most the frame on the line and this.
   static constexpr uint32_t kMergeLead = 2048;
+  // The least lead a timeout's Stop keeps when it waits for an expected edge's window;
+  // and, following by less than this, how much before it is due the Stop is handed over
+  // (inside the timeout's grace), so that the line can still book it on its tick.
+  static constexpr uint32_t kStopLead = 2048;
   // A merged byte keeps this much further clear of the next clock and the expected pulse
   // than its own frame: the transmitter may start it late (an interrupt or interrupts-off
   // section in its way, seen at up to 575 cycles under a full DIN in), and late it must still
   // end outside the pulse's window.
   static constexpr uint32_t kMergeSlack = 640;
-  // Following by less than this, a timeout's Stop is handed over that much before it is
-  // due (inside the timeout's grace), so that the line can still book it on its tick.
-  static constexpr uint32_t kStopLead = 2 * kLead;
 
   // kSilence: the end of a silence while stopped, which books nothing but must be acted on.
   // kTimeoutStop: the timeout's Stop, booked ahead like a clock so that it leaves on its
@@ -110,6 +111,19 @@ class DinLine {
     return false;
   }
   bool following() const { return delayed_ != nullptr; }
+  // A timeout's Stop that Next offers to start at `start` waits: an edge that comes while
+  // the tentative Stop is booked takes it back, but too late for its own byte at t + L.
+  // When the next edge is due after the Stop's horizon opens (intervals under about 7300
+  // ticks: 48 and 96 PPQN from about 2700 and 1400 BPM), the Stop is booked once that
+  // edge's window has passed, if that leaves it kStopLead. True: it waits, and `*until` is
+  // when to look again (WaitUntil).
+  static bool StopWaitsForEdge(const ClockEngine& engine, uint32_t now, uint32_t start,
+                               uint32_t* until);
+  // Nothing is booked now: the critical wake-up is at `t`.
+  void WaitUntil(uint32_t t) {
+    has_critical_wake_ = true;
+    critical_wake_ = t;
+  }
 
   // A tentative Stop is booked; it leaves at stop_at().
   bool stop_booked() const { return stop_booked_; }

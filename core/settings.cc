@@ -30,9 +30,7 @@ uint16_t Crc16(const uint8_t* data, size_t size) {
 }
 
 bool SettingsValid(const Settings& s) {
-  const uint8_t p = s.ppqn;
-  const bool ppqn_ok = p == 1 || p == 2 || p == 4 || p == 8 || p == 12 || p == 24;
-  return ppqn_ok &&
+  return ValidPpqn(s.ppqn) &&
          (s.reset_mode == ResetMode::kTrigger || s.reset_mode == ResetMode::kRunGate) &&
          s.timeout_multiple >= 2 && s.timeout_multiple <= 8 && s.glitch_us >= 250 &&
          s.glitch_us <= 4000 && s.tempo_deci_bpm >= kMinTempoDeciBpm &&

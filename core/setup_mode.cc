@@ -4,7 +4,7 @@
 namespace cv2midi {
 namespace {
 
-const uint8_t kPpqns[] = {1, 2, 4, 8, 12, 24};
+const uint8_t kPpqns[] = {1, 2, 3, 4, 6, 8, 12, 24, 48, 96};
 constexpr uint8_t kCount = sizeof(kPpqns);
 
 }  // namespace
@@ -43,10 +43,15 @@ bool SetupMode::OnButton(ButtonEvent event, bool pressed, uint32_t now) {
 
 bool SetupMode::Led(uint32_t now) const {
   if (Before(now, cycle_start_)) return false;
-  const uint32_t blink = kBlinkOnTicks + kBlinkOffTicks;
-  const uint32_t cycle = kPpqns[index_] * blink + kPauseTicks;
+  // Up to 24 that many short blinks; 48 and 96 as 2 and 4 long ones, a long blink for 24.
+  const uint8_t ppqn = kPpqns[index_];
+  const bool long_blinks = ppqn > 24;
+  const uint8_t count = long_blinks ? static_cast<uint8_t>(ppqn / 24) : ppqn;
+  const uint32_t on = long_blinks ? kLongBlinkOnTicks : kBlinkOnTicks;
+  const uint32_t blink = on + kBlinkOffTicks;
+  const uint32_t cycle = count * blink + kPauseTicks;
   const uint32_t t = (now - cycle_start_) % cycle;
-  return t < kPpqns[index_] * blink && t % blink < kBlinkOnTicks;
+  return t < count * blink && t % blink < on;
 }
 
 uint8_t SetupMode::ppqn() const { return kPpqns[index_]; }

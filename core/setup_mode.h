@@ -1,7 +1,7 @@
 // Setup on the module: entered by holding the button at power-up. The LED blinks the input
-// PPQN (that many blinks, then a pause); a press steps to the next value (1, 2, 4, 8, 12,
-// 24, then 1 again); a long press saves and leaves. Nothing counts until the button held
-// at power-up has been let go.
+// PPQN (that many blinks, then a pause; 48 and 96 as 2 and 4 long blinks, one for each 24);
+// a press steps to the next value (1, 2, 3, 4, 6, 8, 12, 24, 48, 96, then 1 again); a long
+// press saves and leaves. Nothing counts until the button held at power-up has been let go.
 #ifndef CV2MIDI_CORE_SETUP_MODE_H_
 #define CV2MIDI_CORE_SETUP_MODE_H_
 
@@ -16,6 +16,7 @@ class SetupMode {
  public:
   static constexpr uint32_t kBlinkOnTicks = 120 * kTicksPerMs;
   static constexpr uint32_t kBlinkOffTicks = 120 * kTicksPerMs;
+  static constexpr uint32_t kLongBlinkOnTicks = 600 * kTicksPerMs;  // one for 24 PPQN
   static constexpr uint32_t kPauseTicks = 1000 * kTicksPerMs;
 
   void Enter(uint8_t ppqn, uint32_t now);

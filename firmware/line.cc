@@ -215,6 +215,20 @@ __attribute__((noinline)) void ServiceLine() {
     }
     waits_for_slot = full;
     if (!line.Next(at, engine, line_free, full, shared.edge_count == 0, &b)) break;
+    uint32_t stop_waits_until;
+    if (b.what == DinLine::kTimeoutStop &&
+        DinLine::StopWaitsForEdge(engine, at, b.at, &stop_waits_until)) {
+      line.WaitUntil(stop_waits_until);
+      break;
+    }
+    // The end of a silence while stopped that a captured edge, not yet taken, came before:
+    // that edge ends it. Acted on first, it would make the edge a restart (at 48/96 PPQN a
+    // new group: a clock on the wrong pulse). Run takes the edge, then looks again. (The
+    // head slot is the main loop's while edge_count is not 0.)
+    if (b.what == DinLine::kSilence && shared.edge_count != 0 &&
+        Before(shared.edge_at[shared.edge_head], b.at)) {
+      break;
+    }
     if (b.what != DinLine::kMerged) WithdrawFastWindow();
     bool booked = true;
     if (b.what != DinLine::kSilence) {

@@ -134,6 +134,7 @@ Analysis Analyze(const RunResult& run) {
   ClockEngine reference;
   reference.Init(ToEngineSettings(playing, 0));
   a.n = reference.clocks_per_pulse();
+  a.pulses_per_clock = reference.pulses_per_clock();
   a.glitch_window = reference.glitch_ticks();
   const size_t n = a.n;
 
@@ -313,13 +314,21 @@ Analysis Analyze(const RunResult& run) {
       if (next <= deadlines[i] || in_force[i].on_stop != OnStop::kHold || !RunningAt(transport, deadlines[i])) {
         continue;
       }
-      auto first = std::lower_bound(clocks.begin(), clocks.end(), edges[i]);
-      if (first == clocks.end()) continue;
       Analysis::InternalRun r;
       r.held = true;
-      r.from = *first;
       r.bpm = 60.0 * 16e6 / divisors[i] / in_force[i].ppqn;
-      walk(&r, r.from, divisors[i], n, n, deadlines[i] - 1);
+      if (a.pulses_per_clock > 1) {
+        // 48/96 PPQN: a clock every 2 or 4 intervals from the last clock an edge sent.
+        auto after = std::lower_bound(clocks.begin(), clocks.end(), deadlines[i]);
+        if (after == clocks.begin()) continue;
+        r.from = *std::prev(after);
+        walk(&r, r.from, divisors[i] * a.pulses_per_clock, 1, 1, deadlines[i] - 1);
+      } else {
+        auto first = std::lower_bound(clocks.begin(), clocks.end(), edges[i]);
+        if (first == clocks.end()) continue;
+        r.from = *first;
+        walk(&r, r.from, divisors[i], n, n, deadlines[i] - 1);
+      }
       a.internal_runs.push_back(r);
     }
     std::vector<uint64_t> edge_only;
@@ -336,15 +345,40 @@ Analysis Analyze(const RunResult& run) {
     if (run.tx[b].cycle - run.tx[b - 1].cycle < kByte) ++a.line_overlaps;
   }
 
+  // The clocks each edge owes: N; at 48 and 96 PPQN one on pulse 0 of each group of 2 or 4,
+  // counted from the first pulse after a silence or the pulse that sends a Start or a
+  // Continue, none on the others. first_clock[i]: the clocks the edges before i owe.
+  std::vector<size_t> gives(edges.size(), n), first_clock(edges.size() + 1, 0);
+  {
+    const size_t k = a.pulses_per_clock;
+    size_t count = 0;
+    for (size_t i = 0; i < edges.size(); ++i) {
+      if (k > 1) {
+        const uint64_t next = i + 1 < edges.size() ? edges[i + 1] : UINT64_MAX;
+        bool anchor = restart[i];
+        for (const Transport& x : transport) {
+          anchor |= (x.byte == midi::kStart || x.byte == midi::kContinue) && x.at >= edges[i] &&
+                    x.at < next && x.at < edges[i] + 4 * kByte;
+        }
+        if (anchor) count = 0;
+        gives[i] = count++ % k == 0 ? 1 : 0;
+      }
+      first_clock[i + 1] = first_clock[i] + gives[i];
+    }
+  }
+
   // Each accepted edge's N clocks. With clocks while stopped every edge gives N clocks in
   // order, so clock k belongs to edge k / N; otherwise only clocks of running stretches,
   // counted from each Start.
   std::vector<std::vector<uint64_t>> edge_clocks(edges.size());
   if (clocks_while_stopped) {
     a.balance_checked = true;
-    a.clock_balance = static_cast<long>(clocks.size()) - static_cast<long>(n * edges.size());
-    for (size_t k = 0; k < clocks.size() && k / n < edges.size(); ++k) {
-      edge_clocks[k / n].push_back(clocks[k]);
+    a.clock_balance = static_cast<long>(clocks.size()) - static_cast<long>(first_clock.back());
+    size_t e = 0;
+    for (size_t k = 0; k < clocks.size(); ++k) {
+      while (e < edges.size() && first_clock[e + 1] <= k) ++e;
+      if (e == edges.size()) break;
+      edge_clocks[e].push_back(clocks[k]);
     }
   } else {
     for (size_t t = 0; t < transport.size(); ++t) {
@@ -353,10 +387,11 @@ Analysis Analyze(const RunResult& run) {
       const uint64_t to = t + 1 < transport.size() ? transport[t + 1].at : UINT64_MAX;
       size_t first_edge = 0;
       while (first_edge + 1 < edges.size() && edges[first_edge + 1] <= from) ++first_edge;
-      size_t k = 0;
+      size_t k = first_clock[first_edge];
+      size_t e = first_edge;
       for (uint64_t c : clocks) {
         if (c <= from || c >= to) continue;
-        const size_t e = first_edge + k / n;
+        while (e < edges.size() && first_clock[e + 1] <= k) ++e;
         if (e < edges.size()) edge_clocks[e].push_back(c);
         ++k;
       }
@@ -448,8 +483,8 @@ Analysis Analyze(const RunResult& run) {
     } else if (!smoothed && (!phase_in[i] || owed > 0) &&
                left(mine.front()) > edges[i] + latency + (owed + 3) * kByte) {
       failure = "first clock late by " + Format("%.0f us", (mine.front() - edges[i]) / 16.0);
-    } else if (mine.size() != n && !last && !cut_by_stop(i)) {
-      failure = Format("%.0f clocks instead of %.0f", mine.size(), n);
+    } else if (mine.size() != gives[i] && !last && !cut_by_stop(i)) {
+      failure = Format("%.0f clocks instead of %.0f", mine.size(), gives[i]);
     }
     if (!failure.empty()) {
       if (a.position_failures++ == 0) {
@@ -509,13 +544,13 @@ Analysis Analyze(const RunResult& run) {
       }
     }
     size_t due_by_end = 0, surely_due = 0;
-    for (size_t k = 0; k < n; ++k) {
+    for (size_t k = 0; k < gives[last]; ++k) {
       const uint64_t due = edges[last] + latency + k * divided / n;
       due_by_end += due < run.cycles;
       surely_due += due + kByte < run.cycles;
     }
-    const long low = static_cast<long>(n * last + surely_due);
-    const long high = static_cast<long>(n * last + due_by_end);
+    const long low = static_cast<long>(first_clock[last] + surely_due);
+    const long high = static_cast<long>(first_clock[last] + due_by_end);
     const long sent = static_cast<long>(clocks.size());
     a.clock_balance = sent < low ? sent - low : sent > high ? sent - high : 0;
   }
@@ -1000,7 +1035,11 @@ Analysis Analyze(const RunResult& run) {
       a.line_overlaps == 0);
   if (a.balance_checked) {
     add("no clock lost or invented",
-        Format("%.0f clocks for %.0f edges x %.0f", a.clocks - a.internal_clocks, a.accepted, n) +
+        (a.pulses_per_clock > 1
+             ? Format("%.0f clocks for %.0f edges / %.0f", a.clocks - a.internal_clocks,
+                      a.accepted, a.pulses_per_clock)
+             : Format("%.0f clocks for %.0f edges x %.0f", a.clocks - a.internal_clocks,
+                      a.accepted, n)) +
             (a.internal_clocks > 0 ? Format(", and %.0f of the internal clock", a.internal_clocks)
                                    : ""),
         true, a.clock_balance == 0);

@@ -38,6 +38,7 @@ struct StopFigures {
 
 struct Analysis {
   uint8_t n = 24;
+  uint8_t pulses_per_clock = 1;  // 48 and 96 PPQN: a clock every 2nd or 4th pulse
   uint64_t glitch_window = 0;
   // Issue 14's settings as the engine has them at the first accepted edge (or as stored at
   // power-up when none came), in 10 us steps and 0 off / 1-3; and whether a settings request
@@ -54,7 +55,7 @@ struct Analysis {
 
   size_t line_overlaps = 0;  // bytes written less than 320 us after the one before
   size_t clocks = 0;
-  long clock_balance = 0;  // clocks sent - N * accepted edges (clocks while stopped on)
+  long clock_balance = 0;  // clocks sent - those the accepted edges owe (clocks while stopped on)
   bool balance_checked = false;
   size_t starts = 0, continues = 0, stops = 0, song_positions = 0, other_bytes = 0;
 

@@ -231,7 +231,10 @@ uint8_t Answer(const Bytes& m, Settings* s) {
   Settings n = *s;
   switch (p) {
     case 1:
-      if (v != 1 && v != 2 && v != 4 && v != 8 && v != 12 && v != 24) return 0x7F;
+      if (v != 1 && v != 2 && v != 3 && v != 4 && v != 6 && v != 8 && v != 12 && v != 24 &&
+          v != 48 && v != 96) {
+        return 0x7F;
+      }
       n.ppqn = v;
       break;
     case 2:
@@ -529,7 +532,10 @@ class Checker {
     uint64_t deadline;  // its timeout
     uint64_t basis;
     Settings s;         // settings in force
-    uint8_t n;
+    uint8_t n;          // clocks a pulse: 24 / PPQN, 1 at 48 and 96 PPQN
+    uint8_t k = 1;      // pulses a clock: 2 and 4 at 48 and 96 PPQN, else 1
+    bool earns = true;  // 48/96 PPQN: pulse 0 of its group (ModelGroups), which owes a clock
+    bool resync = false;  // a group anchor after a stretch too close to tell: count afresh
     bool judged = true;  // false: settings changed too close to tell
     bool gives = false;  // clocks flow for it
     size_t clocks_from = 0;  // index into clocks_ of its first clock
@@ -562,7 +568,8 @@ class Checker {
       m.at = e.at;
       m.restart = !present;
       m.s = engine;
-      m.n = static_cast<uint8_t>(24 / engine.ppqn);
+      m.n = static_cast<uint8_t>(engine.ppqn > 24 ? 1 : 24 / engine.ppqn);
+      m.k = static_cast<uint8_t>(engine.ppqn > 24 ? engine.ppqn / 24 : 1);
       const uint64_t fallback = 8000000 / engine.ppqn;
       const uint64_t since = edges_.empty() ? 0 : std::min(e.at - last, kMaxInterval);
       if (m.restart) {
@@ -642,7 +649,8 @@ class Checker {
     const uint64_t edge_at = edge < edges_.size() ? edges_[edge].at : UINT64_MAX;
     if (edge < edges_.size() && edge_at < stop) {
       edges_[edge].handover = true;
-      edges_[edge].divided = (edges_[edge].n * num + den / 2) / den;
+      // (At 48/96 PPQN a clock's span is 2 or 4 intervals.)
+      edges_[edge].divided = (edges_[edge].n * num + den / 2) / den / edges_[edge].k;
     }
     uint64_t k = first;
     bool catching_up = held;
@@ -674,8 +682,54 @@ class Checker {
     }
   }
 
+  // ---- 48 and 96 PPQN (README "Input PPQN") ----
+  // A clock on pulse 0 of each group of 2 or 4 accepted edges, counted from the downbeat:
+  // the first edge after a silence, and the edge that sends a Start or a Continue: the last
+  // edge whose t + L is not after it. One that waited for the line (behind a reset's Stop,
+  // a timeout's Stop or a merged byte, up to two frames) with more than one edge that could
+  // have sent it is too close to tell: the edges up to the next anchor are not judged.
+  void ModelGroups() {
+    if (edges_.empty()) return;
+    std::vector<uint8_t> anchor(edges_.size(), 0);  // 1 anchor, 2 anchor after an unclear one
+    for (size_t i = 0; i < edges_.size(); ++i) anchor[i] = edges_[i].restart ? 1 : 0;
+    std::vector<bool> unclear(edges_.size(), false);
+    for (const TxByte& x : transport_) {
+      if (x.byte != 0xFA && x.byte != 0xFB) continue;
+      const uint64_t head = x.cycle;
+      size_t e = edges_.size();
+      size_t candidates = 0;
+      for (size_t i = 0; i < edges_.size() && edges_[i].at + latency_ <= head + kLatencySpread; ++i) {
+        e = i;
+        if (edges_[i].at + latency_ + 2 * kCheckedFrameCycles + kLineRateSlack >= head) ++candidates;
+      }
+      if (e == edges_.size() || edges_[e].k == 1) continue;
+      if (head > edges_[e].at + latency_ + 26 * kCheckedFrameCycles) continue;  // not an edge's
+      if (anchor[e] == 0) anchor[e] = 1;
+      // Waited behind another byte, with more than one edge that could have sent it.
+      const bool waited = head > edges_[e].at + latency_ + kLatencySpread;
+      if (waited && candidates > 1) {
+        for (size_t i = e + 1 - candidates; i <= e; ++i) unclear[i] = true;
+      }
+    }
+    size_t count = 0;
+    bool in_unclear = false;
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      EdgeModel& m = edges_[i];
+      if (anchor[i] != 0) {
+        count = 0;
+        if (in_unclear) m.resync = true;
+        in_unclear = false;
+      }
+      if (unclear[i]) in_unclear = true;
+      if (in_unclear && m.k > 1) m.judged = false;
+      m.earns = m.k == 1 || count % m.k == 0;
+      ++count;
+    }
+  }
+
   void ModelInternal() {
     latency_ = Latency();
+    ModelGroups();
     std::vector<bool> internal(clocks_.size(), false);
     for (size_t t = 0; t < transport_.size(); ++t) {
       const TxByte& x = transport_[t];
@@ -722,6 +776,20 @@ class Checker {
           !WireRunning(e.deadline)) {
         continue;
       }
+      if (e.k > 1) {
+        // A clock every 2 or 4 intervals, the next where the next edge that earns one was
+        // due: the edge after this one is pulse `next` of its group.
+        size_t count = 0;
+        for (size_t j = i + 1; j-- > 0;) {
+          ++count;
+          if (edges_[j].earns) break;
+        }
+        const uint64_t next = count % e.k;  // the group index of the edge after this one
+        const uint64_t ahead = (e.k - next) % e.k + 1;
+        WalkInternal(e.deadline - 1, e.at + latency_ + ahead * e.divided, e.divided * e.k, 1, 0,
+                     true, &internal);
+        continue;
+      }
       WalkInternal(e.deadline - 1, e.at + latency_, e.divided, e.n, e.n, true, &internal);
     }
     std::vector<uint64_t> kept;
@@ -759,6 +827,7 @@ class Checker {
       EdgeModel& e = edges_[i];
       const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : UINT64_MAX;
       const size_t sent_before = ClocksBefore(e.at);
+      if (e.resync) owed_total = sent_before;  // after a stretch too close to tell
       if (sent_before > owed_total && e.judged) {
         Add("clock-early", e.at, std::to_string(sent_before - owed_total) +
                                      " clock(s) before the edge at " + At(e.at) +
@@ -770,8 +839,9 @@ class Checker {
       // continues a run.
       const uint64_t burst_end = e.at + latency_ + (owed + 3) * kCheckedFrameCycles + 64;
       e.gives = e.s.clocks_while_stopped || WireRunning(std::min(burst_end, next - 1));
-      if (!e.gives) {
+      if (!e.gives || !e.earns) {
         e.clocks_from = owed_total;
+        e.clocks = 0;
         continue;
       }
       e.clocks_from = owed_total;
@@ -871,7 +941,8 @@ class Checker {
   void CheckFirstBytes() {
     for (size_t i = 0; i < edges_.size(); ++i) {
       const EdgeModel& e = edges_[i];
-      if (!e.judged) continue;
+      // (An edge that earns no clock sends nothing of its own: what follows it is not its.)
+      if (!e.judged || !e.earns) continue;
       const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : run_.cycles;
       size_t b = ByteAtOrAfter(e.at);
       if (b >= run_.tx.size() || run_.tx[b].cycle >= next) continue;
@@ -1176,7 +1247,7 @@ class Checker {
         }
       }
       const Settings s = EngineSettingsAt(p.down);
-      const uint32_t n = 24 / s.ppqn;
+      const uint32_t n = s.ppqn > 24 ? 1 : 24 / s.ppqn;
       const uint32_t grid = n > 6 ? n : 6;
       const uint32_t rounded = (position + grid - 1) / grid * grid;
       const uint32_t want = (rounded / 6) % 16384;

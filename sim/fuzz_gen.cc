@@ -119,8 +119,13 @@ std::vector<int> SettingsRequest(Picker* p, const FuzzWeights& w) {
       const bool valid = p->Chance(85);
       switch (param) {
         case 1: {
-          static const int kPpqn[] = {1, 2, 4, 8, 12, 24};
-          m.push_back(valid ? kPpqn[p->Int(0, 5)] : p->Int(25, 100));
+          static const int kPpqn[] = {1, 2, 3, 4, 6, 8, 12, 24, 48, 96};
+          if (valid) {
+            m.push_back(kPpqn[p->Int(0, 9)]);
+          } else {
+            const int bad = p->Int(25, 100);  // refused: past 24, skipping 48 and 96
+            m.push_back(bad == 48 || bad == 96 ? bad + 1 : bad);
+          }
           break;
         }
         case 2: m.push_back(valid ? p->Int(0, 1) : 5); break;
@@ -147,8 +152,8 @@ ScenarioLines Build(Picker* p, const FuzzWeights& w) {
   // The module's settings at power-up, and the pulses' PPQN.
   int ppqn = 1;
   if (w.ppqn > 0 && p->Chance(50)) {
-    static const int kPpqn[] = {1, 2, 4, 8, 12, 24};
-    ppqn = kPpqn[p->Int(0, 5)];
+    static const int kPpqn[] = {1, 2, 3, 4, 6, 8, 12, 24, 48, 96};
+    ppqn = kPpqn[p->Int(0, 9)];
     lines.push_back(Fmt("ppqn %.0f", ppqn));
   }
   double glitch_ms = 1.0;

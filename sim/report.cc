@@ -32,9 +32,13 @@ void PrintReport(const RunResult& run, const Analysis& a, std::ostream& out) {
   out << "\nsimulated " << Seconds(run.cycles) << " in " << Fixed(run.wall_seconds, 2)
       << " s of wall time (" << Fixed(run.cycles / 16e6 / run.wall_seconds, 0)
       << "x real time)\n";
-  out << "input     " << +sc.pulse_ppqn << " PPQN, so " << +a.n
-      << " MIDI clocks per pulse; glitch window " << Fixed(a.glitch_window / 16000.0, 3)
-      << " ms\n";
+  out << "input     " << +sc.pulse_ppqn << " PPQN, so ";
+  if (a.pulses_per_clock > 1) {
+    out << "a MIDI clock every " << +a.pulses_per_clock << " pulses";
+  } else {
+    out << +a.n << " MIDI clocks per pulse";
+  }
+  out << "; glitch window " << Fixed(a.glitch_window / 16000.0, 3) << " ms\n";
   char din[kShiftTextBytes], usb[kShiftTextBytes];
   FormatShift(a.din_shift_10us, din);
   FormatShift(a.usb_shift_10us, usb);

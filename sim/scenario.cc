@@ -115,8 +115,8 @@ class Parser {
     if (cmd == "ppqn") {
       Want(w, 2, "ppqn N");
       const double p = Number(w[1], "a PPQN");
-      if (p != 1 && p != 2 && p != 4 && p != 8 && p != 12 && p != 24) {
-        throw ParseError{"ppqn must be 1, 2, 4, 8, 12 or 24"};
+      if (p != static_cast<int>(p) || p < 1 || p > 96 || !ValidPpqn(static_cast<uint8_t>(p))) {
+        throw ParseError{"ppqn must be 1, 2, 3, 4, 6, 8, 12, 24, 48 or 96"};
       }
       s_->settings.ppqn = static_cast<uint8_t>(p);
       s_->settings_given = true;
@@ -126,8 +126,8 @@ class Parser {
       // The pulses only: the firmware keeps its own setting (changed by SysEx or setup).
       Want(w, 2, "input-ppqn N");
       const double p = Number(w[1], "a PPQN");
-      if (p != 1 && p != 2 && p != 4 && p != 8 && p != 12 && p != 24) {
-        throw ParseError{"ppqn must be 1, 2, 4, 8, 12 or 24"};
+      if (p != static_cast<int>(p) || p < 1 || p > 96 || !ValidPpqn(static_cast<uint8_t>(p))) {
+        throw ParseError{"ppqn must be 1, 2, 3, 4, 6, 8, 12, 24, 48 or 96"};
       }
       input_ppqn_ = static_cast<int>(p);
       s_->pulse_ppqn = static_cast<uint8_t>(p);

@@ -10,7 +10,10 @@
 namespace cv2midi {
 namespace {
 
-const uint8_t kPpqns[] = {1, 2, 4, 8, 12, 24};
+// The PPQNs that divide each pulse into clocks; 48 and 96 (a clock every 2nd or 4th pulse)
+// have their own tests (clock_engine_high_ppqn_test.cc).
+const uint8_t kPpqns[] = {1, 2, 3, 4, 6, 8, 12, 24};
+constexpr uint32_t kPpqnCount = sizeof(kPpqns);
 
 uint64_t PulseTicks(uint32_t bpm, uint8_t ppqn) { return 960000000ULL / bpm / ppqn; }
 
@@ -325,7 +328,7 @@ TEST(ClockEngine, RandomTempoWalksKeepPositionAndTiming) {
   uint64_t timed = 0;
   for (uint32_t seed = 1; seed <= 40; ++seed) {
     std::mt19937 rng(seed);
-    const uint8_t ppqn = kPpqns[seed % 6];
+    const uint8_t ppqn = kPpqns[seed % kPpqnCount];
     SCOPED_TRACE(testing::Message() << "seed " << seed << " ppqn " << +ppqn);
     EngineRig rig(WithPpqn(ppqn));
     double bpm = 70 + rng() % 170;  // above 60: the power-up interval does not time out
@@ -379,10 +382,10 @@ TEST(ClockEngine, CaptureFastPathChangesNothingAndServesSteadyEdges) {
     size_t edges = 0;
     for (int fast = 0; fast < 2; ++fast) {
       std::mt19937 rng(seed);
-      EngineRig rig(WithPpqn(kPpqns[seed % 6]));
+      EngineRig rig(WithPpqn(kPpqns[seed % kPpqnCount]));
       rig.fast_path = fast == 1;
       uint64_t t = 5000;
-      const uint64_t base = PulseTicks(60 + rng() % 400, kPpqns[seed % 6]);
+      const uint64_t base = PulseTicks(60 + rng() % 400, kPpqns[seed % kPpqnCount]);
       for (int i = 0; i < 300; ++i) {
         rig.Edge(t);
         if (i == 100) rig.Button(ButtonEvent::kPress);

@@ -28,11 +28,25 @@ TEST(ConfigTool, ArgumentsBecomeRequestsInOrder) {
   EXPECT_EQ(Hex(c.requests[4]), "F0 7D 63 32 01 F7");
 }
 
+TEST(ConfigTool, EveryInputPpqnIsASetRequest) {
+  for (int p : {1, 2, 3, 4, 6, 8, 12, 24, 48, 96}) {
+    ConfigCommand c;
+    std::string error;
+    ASSERT_TRUE(ParseConfigArgs({"--print", "--ppqn", std::to_string(p)}, &c, &error)) << error;
+    ASSERT_EQ(c.requests.size(), 1u);
+    char want[40];
+    std::snprintf(want, sizeof(want), "F0 7D 63 32 02 01 %02X F7", p);
+    EXPECT_EQ(Hex(c.requests[0]), want);
+  }
+}
+
 TEST(ConfigTool, BadArgumentsSayWhatIsWrong) {
   ConfigCommand c;
   std::string error;
-  EXPECT_FALSE(ParseConfigArgs({"--print", "--ppqn", "3"}, &c, &error));
-  EXPECT_EQ(error, "--ppqn is 1, 2, 4, 8, 12 or 24: '3'");
+  for (const char* bad : {"0", "5", "7", "25", "47", "97", "256", "-4", "4.0", "96x"}) {
+    EXPECT_FALSE(ParseConfigArgs({"--print", "--ppqn", bad}, &c, &error)) << bad;
+    EXPECT_EQ(error, std::string("--ppqn is 1, 2, 3, 4, 6, 8, 12, 24, 48 or 96: '") + bad + "'");
+  }
   EXPECT_FALSE(ParseConfigArgs({"--print", "--glitch-ms", "9"}, &c, &error));
   EXPECT_EQ(error, "--glitch-ms is 0.25 to 4: '9'");
   EXPECT_FALSE(ParseConfigArgs({"--ppqn", "4"}, &c, &error));
@@ -161,6 +175,11 @@ TEST(ConfigTool, SetsAndReadsBackThroughAmidi) {
   EXPECT_NE(out.find("tempo 128.5, on-stop hold"), std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --ppqn 4 --timeout 5", &out), 0);
   EXPECT_NE(out.find("ppqn 4, reset-mode trigger, timeout 5"), std::string::npos) << out;
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --ppqn 96", &out), 0);
+  EXPECT_NE(out.find("ppqn 96, reset-mode trigger"), std::string::npos) << out;
+  EXPECT_EQ(RunTool("--port hw:9,0,0 --help", &out), 0);
+  EXPECT_NE(out.find("--ppqn N                       input pulses per quarter note: 1 2 3 4 6 8 12 24 48 96"),
+            std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --identity", &out), 0);
   EXPECT_EQ(out, "cv2midi firmware 0.7.0\n");
   EXPECT_EQ(RunTool("--port hw:9,0,0 --defaults --get", &out), 0);

@@ -132,7 +132,10 @@ TEST(Scenario, MistakesNameTheLineAndWhatWasExpected) {
             "2: expected 'beats', got 'bars'");
   EXPECT_EQ(Error("\n\ntempo fast for 8 beats\n"), "3: expected a tempo in BPM, got 'fast'");
   EXPECT_EQ(Error("tempo 5000 for 1 beats\n"), "1: tempo must be 1 to 3000 BPM");
-  EXPECT_EQ(Error("ppqn 3\n"), "1: ppqn must be 1, 2, 4, 8, 12 or 24");
+  EXPECT_EQ(Error("ppqn 5\n"), "1: ppqn must be 1, 2, 3, 4, 6, 8, 12, 24, 48 or 96");
+  EXPECT_EQ(Error("ppqn 97\n"), "1: ppqn must be 1, 2, 3, 4, 6, 8, 12, 24, 48 or 96");
+  EXPECT_EQ(Error("input-ppqn 7\n"), "1: ppqn must be 1, 2, 3, 4, 6, 8, 12, 24, 48 or 96");
+  EXPECT_EQ(Error("ppqn 4.5\n"), "1: ppqn must be 1, 2, 3, 4, 6, 8, 12, 24, 48 or 96");
   EXPECT_EQ(Error("silence 2 seconds\n"), "1: usage: silence DURATION");
   EXPECT_EQ(Error("silence 2min\n"), "1: unknown time unit 'min' (use s, ms or us)");
   EXPECT_EQ(Error("midi 90 3C 1FF\n"), "1: expected a hex byte such as 90 or F8, got '1ff'");

@@ -180,16 +180,34 @@ TEST(Settings, EverySingleBitFlipIsCaughtAndGivesTheDefaults) {
   }
 }
 
+TEST(Settings, EveryInputPpqnRoundTripsInTheSameLayout) {
+  for (uint8_t p : {1, 2, 3, 4, 6, 8, 12, 24, 48, 96}) {
+    Settings s;
+    s.ppqn = p;
+    EXPECT_TRUE(SettingsValid(s)) << +p;
+    uint8_t block[kSettingsBytes];
+    EncodeSettings(s, block);
+    EXPECT_EQ(block[2], kSettingsVersion) << "the same layout holds every PPQN";
+    EXPECT_EQ(block[3], p);
+    Settings back;
+    EXPECT_EQ(DecodeSettings(block, &back), SettingsStatus::kOk) << +p;
+    EXPECT_EQ(back.ppqn, p);
+    EXPECT_EQ(ToEngineSettings(back, 256).ppqn, p);
+  }
+}
+
 TEST(Settings, OutOfRangeValuesWithAValidCrcAreRejected) {
+  for (uint8_t bad : {0, 5, 7, 16, 25, 47, 49, 95, 97, 192, 255}) {
+    Settings s;
+    s.ppqn = bad;
+    EXPECT_FALSE(SettingsValid(s)) << +bad;
+    uint8_t block[kSettingsBytes];
+    EncodeSettings(s, block);
+    Settings back;
+    EXPECT_EQ(DecodeSettings(block, &back), SettingsStatus::kCorrupt) << +bad;
+    EXPECT_EQ(back.ppqn, 1);
+  }
   Settings s;
-  s.ppqn = 3;
-  EXPECT_FALSE(SettingsValid(s));
-  uint8_t block[kSettingsBytes];
-  EncodeSettings(s, block);
-  Settings back;
-  EXPECT_EQ(DecodeSettings(block, &back), SettingsStatus::kCorrupt);
-  EXPECT_EQ(back.ppqn, 1);
-  s = Settings();
   s.glitch_us = 100;
   EXPECT_FALSE(SettingsValid(s));
   s = Settings();

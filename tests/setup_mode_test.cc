@@ -8,7 +8,7 @@ namespace {
 constexpr uint32_t kMs = kTicksPerMs;
 
 TEST(SetupMode, TheLedBlinksThePpqn) {
-  for (uint8_t ppqn : {1, 2, 4, 8, 12, 24}) {
+  for (uint8_t ppqn : {1, 2, 3, 4, 6, 8, 12, 24}) {
     SetupMode s;
     s.Enter(ppqn, 0);
     int blinks = 0;
@@ -20,6 +20,29 @@ TEST(SetupMode, TheLedBlinksThePpqn) {
       last = on;
     }
     EXPECT_EQ(blinks, ppqn);
+    EXPECT_FALSE(s.Led((cycle - 10) * kMs)) << "a pause ends the cycle";
+  }
+}
+
+// 48 and 96: 2 and 4 long blinks (600 ms on, 120 off), one for each 24 pulses.
+TEST(SetupMode, TheLedBlinksFortyEightAndNinetySixAsLongBlinksOfTwentyFour) {
+  for (uint8_t ppqn : {48, 96}) {
+    SetupMode s;
+    s.Enter(ppqn, 0);
+    ASSERT_EQ(s.ppqn(), ppqn);
+    const int count = ppqn / 24;
+    const uint32_t cycle = count * 720 + 1000;  // ms
+    int blinks = 0;
+    uint32_t on_ms = 0;
+    bool last = false;
+    for (uint32_t t = 0; t < 2 * cycle; ++t) {
+      const bool on = s.Led(t * kMs);
+      if (on && !last) ++blinks;
+      on_ms += on;
+      last = on;
+    }
+    EXPECT_EQ(blinks, 2 * count);
+    EXPECT_EQ(on_ms, 2u * count * 600);
     EXPECT_FALSE(s.Led((cycle - 10) * kMs)) << "a pause ends the cycle";
   }
 }
@@ -72,11 +95,11 @@ TEST(SetupMode, ThroughTheDebouncerTheHeldPowerUpPressIsNotAStep) {
   hold(false, 300, 600);
   hold(true, 600, 700);    // 1 -> 2
   hold(false, 700, 900);
-  hold(true, 900, 1000);   // 2 -> 4
+  hold(true, 900, 1000);   // 2 -> 3
   hold(false, 1000, 1300);
   hold(true, 1300, 2800);  // long: save
   EXPECT_TRUE(done);
-  EXPECT_EQ(s.ppqn(), 4);
+  EXPECT_EQ(s.ppqn(), 3);
 }
 
 TEST(SetupMode, PressesStepAroundAndALongPressSavesAndLeaves) {
@@ -84,14 +107,16 @@ TEST(SetupMode, PressesStepAroundAndALongPressSavesAndLeaves) {
   s.Enter(12, 0);
   s.OnButton(ButtonEvent::kNone, true, 0);
   s.OnButton(ButtonEvent::kNone, false, 0);
-  s.OnButton(ButtonEvent::kRelease, false, 100 * kMs);
-  EXPECT_EQ(s.ppqn(), 24);
-  s.OnButton(ButtonEvent::kRelease, false, 200 * kMs);
-  EXPECT_EQ(s.ppqn(), 1);
-  s.OnButton(ButtonEvent::kRelease, false, 300 * kMs);
-  EXPECT_EQ(s.ppqn(), 2);
+  // In order: 1, 2, 3, 4, 6, 8, 12, 24, 48, 96, then 1 again.
+  const uint8_t order[] = {24, 48, 96, 1, 2, 3, 4, 6, 8, 12, 24, 48, 96, 1, 2};
+  uint32_t t = 100;
+  for (uint8_t want : order) {
+    s.OnButton(ButtonEvent::kRelease, false, t * kMs);
+    t += 100;
+    EXPECT_EQ(s.ppqn(), want);
+  }
   EXPECT_TRUE(s.active());
-  EXPECT_TRUE(s.OnButton(ButtonEvent::kLongPress, true, 2000 * kMs));
+  EXPECT_TRUE(s.OnButton(ButtonEvent::kLongPress, true, (t + 2000) * kMs));
   EXPECT_FALSE(s.active());
   EXPECT_EQ(s.ppqn(), 2);
 }

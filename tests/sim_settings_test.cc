@@ -252,7 +252,7 @@ TEST(SimSettings, AVersionTwoBlockBootsWithTheShiftsAtZero) {
 
 TEST(SimSettings, ButtonSetupAtPowerUpStepsTheValueAndSavesIt) {
   const RunResult run = PlayFile("settings-setup.txt");
-  // In setup the LED blinks the PPQN: after the second press (released at 1.0 s) it is 4,
+  // In setup the LED blinks the PPQN: after the third press (released at 1.0 s) it is 4,
   // four blinks of 240 ms, then a one-second pause.
   size_t blinks = 0;
   for (const PinChange& c : run.led) {

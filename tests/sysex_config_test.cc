@@ -31,6 +31,26 @@ TEST(SysexConfig, GetAllReportsEverySettingAndTheBootStatus) {
   EXPECT_EQ(d.settings.glitch_us, 1000);
 }
 
+TEST(SysexConfig, EveryInputPpqnIsTakenAndNoOther) {
+  for (int p = 0; p < 128; ++p) {
+    Settings s;
+    bool changed = false;
+    uint8_t req[kMaxMessage];
+    const size_t n = EncodeSet(kPpqn, static_cast<uint16_t>(p), req);
+    const auto r = Ask(std::vector<uint8_t>(req, req + n), &s, &changed);
+    Reply d;
+    ASSERT_TRUE(DecodeReply(r.data(), r.size(), &d));
+    const bool valid = p == 1 || p == 2 || p == 3 || p == 4 || p == 6 || p == 8 || p == 12 ||
+                       p == 24 || p == 48 || p == 96;
+    EXPECT_EQ(changed, valid) << p;
+    EXPECT_EQ(d.code, valid ? kAll : kNak) << p;
+    EXPECT_EQ(s.ppqn, valid ? p : 1) << p;
+    if (valid) {
+      EXPECT_EQ(d.settings.ppqn, p);
+    }
+  }
+}
+
 TEST(SysexConfig, SetOneChangesOnlyThatAndRepliesWithAll) {
   Settings s;
   bool changed;
@@ -304,7 +324,10 @@ TEST(SysexConfig, MalformedOrUnknownRequestsGetANakAndChangeNothing) {
       {{0xF0, 0x7D, 0x63, 0x32, 0x09, 0xF7}, kUnknownCommand},
       {{0xF0, 0x7D, 0x63, 0x32, 0x01, 0x00, 0xF7}, kBadLength},
       {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x01, 0xF7}, kBadLength},
-      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x01, 0x03, 0xF7}, kBadValue},      // PPQN 3
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x01, 0x05, 0xF7}, kBadValue},      // PPQN 5
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x01, 0x07, 0xF7}, kBadValue},      // PPQN 7
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x01, 0x61, 0xF7}, kBadValue},      // PPQN 97
+      {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x01, 0x00, 0xF7}, kBadValue},      // PPQN 0
       {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x03, 0x09, 0xF7}, kBadValue},      // timeout 9
       {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x07, 0x10, 0x00, 0xF7}, kBadValue},  // 16 us glitch
       {{0xF0, 0x7D, 0x63, 0x32, 0x02, 0x05, 0x02, 0xF7}, kBadValue},      // auto-start 2

@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
   w.Request("identity", 0, 0, m, sysex::EncodeIdentity(m));
   w.Request("status", 0, 0, m, sysex::EncodeStatusRequest(m));
   const struct { int param; std::vector<int> values; } sets[] = {
-      {sysex::kPpqn, {1, 2, 4, 8, 12, 24}},  {sysex::kResetMode, {0, 1}},
+      {sysex::kPpqn, {1, 2, 3, 4, 6, 8, 12, 24, 48, 96}},  {sysex::kResetMode, {0, 1}},
       {sysex::kTimeout, {2, 5, 8}},          {sysex::kClocksWhileStopped, {0, 1}},
       {sysex::kAutoStart, {0, 1}},           {sysex::kThru, {0, 1}},
       {sysex::kGlitchUs, {250, 1000, 1500, 2500, 4000}},

@@ -21,7 +21,7 @@ double Measured(double bpm, uint8_t ppqn, uint32_t start = 1000) {
 
 TEST(TempoMeter, WithinFiveHundredthsOfABpmFromTwentyToThreeThousand) {
   for (double bpm : {20.0, 20.01, 33.33, 120.0, 133.3, 299.9, 512.7, 1000.0, 2999.9, 3000.0}) {
-    for (uint8_t ppqn : {1, 2, 4, 8, 12, 24}) {
+    for (uint8_t ppqn : {1, 2, 3, 4, 6, 8, 12, 24, 48, 96}) {
       EXPECT_NEAR(Measured(bpm, ppqn), bpm, 0.05) << bpm << " BPM at " << +ppqn << " PPQN";
     }
   }

@@ -19,7 +19,7 @@ const char kConfigUsage[] =
     "  --status                       show the clock source, tempo, position and counters\n"
     "  --watch                        show the status once a second until Ctrl-C\n"
     "  --defaults                     restore the defaults\n"
-    "  --ppqn N                       input pulses per quarter note: 1 2 4 8 12 24\n"
+    "  --ppqn N                       input pulses per quarter note: 1 2 3 4 6 8 12 24 48 96\n"
     "  --reset-mode trigger|gate      the reset jack: a reset trigger or a run gate\n"
     "  --timeout N                    Stop after N silent intervals: 2..8\n"
     "  --clocks-while-stopped on|off  keep sending clocks while stopped\n"
@@ -96,8 +96,8 @@ bool ParseConfigArgs(const std::vector<std::string>& args, ConfigCommand* out,
     } else if (a == "--ppqn") {
       if (!value(&v)) return false;
       const int p = std::atoi(v.c_str());
-      if (std::to_string(p) != v || (p != 1 && p != 2 && p != 4 && p != 8 && p != 12 && p != 24)) {
-        *error = "--ppqn is 1, 2, 4, 8, 12 or 24: '" + v + "'";
+      if (std::to_string(p) != v || p < 1 || p > 255 || !ValidPpqn(static_cast<uint8_t>(p))) {
+        *error = "--ppqn is 1, 2, 3, 4, 6, 8, 12, 24, 48 or 96: '" + v + "'";
         return false;
       }
       set(sysex::kPpqn, static_cast<uint16_t>(p));

@@ -68,13 +68,13 @@ export const DEFAULTS = Object.freeze({
   smooth: 0,
 });
 
-const PPQNS = [1, 2, 4, 8, 12, 24];
+const PPQNS = [1, 2, 3, 4, 6, 8, 12, 24, 48, 96];
 
 // The settings a module takes, with their field in a decoded reply; as settings.cc's
 // SettingsValid and sysex_config.cc's Apply.
 export const SETTINGS = [
   { param: Param.PPQN, key: 'ppqn', label: 'Input PPQN', kind: 'choice', values: PPQNS,
-    unit: 'pulses per quarter note', range: '1, 2, 4, 8, 12 or 24' },
+    unit: 'pulses per quarter note', range: '1, 2, 3, 4, 6, 8, 12, 24, 48 or 96' },
   { param: Param.RESET_MODE, key: 'resetMode', label: 'Reset jack', kind: 'choice', values: [0, 1],
     names: ['trigger', 'run gate'], range: 'trigger or run gate' },
   { param: Param.TIMEOUT, key: 'timeout', label: 'Timeout', kind: 'number', min: 2, max: 8,

@@ -158,7 +158,7 @@ test('connect asks for SysEx, finds cv2midi and reads identity and every setting
   assert.equal(await text('#port-name'), 'Port: cv2midi MIDI 1');
   assert.deepEqual(responder.log.map((e) => e.request), ['F0 7D 63 32 04 F7', 'F0 7D 63 32 01 F7']);
   const body = await bodyText();
-  for (const words of ['Input PPQN', '1, 2, 4, 8, 12 or 24', 'Reset jack', 'trigger or run gate',
+  for (const words of ['Input PPQN', '1, 2, 3, 4, 6, 8, 12, 24, 48 or 96', 'Reset jack', 'trigger or run gate',
     'Timeout', 'silent intervals', '2 to 8', 'Clocks while stopped', 'Auto-start on the first pulse',
     'MIDI thru from DIN in', 'Glitch window', '0.25 to 4 ms',
     'At power-up the EEPROM was blank, so the module started with the defaults.']) {
