@@ -193,12 +193,14 @@ bool LineWorkPending() {
   return !din_merger.empty() || !usb_merger.empty() || engine.soon_pending();
 }
 
-__attribute__((noinline)) void ServiceLine() {
+__attribute__((noinline)) void ServiceLine(bool to_host) {
   const uint32_t now = AtomicNow();
   far_pending = false;
   news = false;
-  hal::midi_tx.started = 0;
-  Retire(now);
+  if (to_host) {
+    hal::midi_tx.started = 0;
+    Retire(now);
+  }
   SettleStop(now, false);
   ATOMIC_BLOCK(ATOMIC_FORCEON) { wire.Poll(now); }
   DinLine::Booking b;

@@ -38,7 +38,8 @@ extern Merger din_merger;
 extern Merger usb_merger;
 void InitLine(uint32_t now);
 // Books what is due, arms the transmitter and the wake-ups, publishes the fast window.
-void ServiceLine();
+// `to_host` false: what has gone out is passed to the host later (RetireSent), not now.
+void ServiceLine(bool to_host = true);
 // The transmitter takes the next frame if it is idle (a frame too far ahead for it).
 void KickLine();
 // Before the engine sees an edge captured at `t` (`edge`), and on each ServiceLine: a

@@ -83,22 +83,19 @@ uint16_t replies_dropped;
 
 namespace {
 
-// A reply goes through the parser and the merger (or the host's encoder) at about 460 cycles
-// a byte: 10,000 for a get-all, 18,000 for a status, more than the line books a clock ahead
-// (DinLine::kHorizon, 512 us); and one USB transfer of eight requests holds the loop for
-// 1.6 ms. So the line's wake-ups that come meanwhile, and a far one come into the timer's
-// reach, are served between requests and between a reply's bytes, not after them all (a
-// clock went up to 2.4 ms late behind eight get-all replies).
-void ServeLineWake() {
+// A reply goes through the parser and the merger at about 460 cycles a byte: 10,000 for a
+// get-all, 18,000 for a status, more than the line books a clock ahead (DinLine::kHorizon,
+// 512 us); and one USB transfer of eight requests holds the loop for 1.6 ms. So the line's
+// wake-ups that come meanwhile, and a far one come into the timer's reach, are served
+// between requests and between a reply's bytes, not after them all (a clock went up to
+// 2.4 ms late behind eight get-all replies). Inside a host reply what has gone out on DIN
+// waits to be passed to the host: a Song Position would land inside the reply's SysEx.
+void ServeLineWake(bool to_host) {
   if (shared.wake || LineWakeNear(AtomicNow())) {
     shared.wake = 0;
-    ServiceLine();
+    ServiceLine(to_host);
   }
 }
-
-// Engine bytes that ServiceLine may pass to the host while a reply is being queued: the
-// reply's packets stay whole with this much room beside them.
-constexpr uint8_t kHostSlackPackets = 4;
 
 }  // namespace
 
@@ -107,7 +104,7 @@ void AnswerRequests(ConfigTap& tap, bool from_host) {
   uint8_t request[sysex::kMaxMessage];
   size_t size;
   while (tap.TakeRequest(request, &size)) {
-    ServeLineWake();
+    ServeLineWake(true);
     uint8_t reply[sysex::kMaxReply];
     bool changed = false;
     const sysex::Status status = CurrentStatus();
@@ -119,8 +116,7 @@ void AnswerRequests(ConfigTap& tap, bool from_host) {
     }
     // Whole replies or none: one that cannot be queued whole now is not started, and
     // counted; the request is not answered (the tools ask again after 1 s).
-    const bool fits = from_host ? HostHasRoomFor(UsbPacketsOfSysEx(n) + kHostSlackPackets)
-                                : din_merger.room() >= n;
+    const bool fits = from_host ? HostHasRoomFor(UsbPacketsOfSysEx(n)) : din_merger.room() >= n;
     if (!fits) {
       ++replies_dropped;
       continue;
@@ -136,7 +132,7 @@ void AnswerRequests(ConfigTap& tap, bool from_host) {
           LineHasNews();
         }
       }
-      ServeLineWake();
+      ServeLineWake(!from_host);
     }
   }
 }
