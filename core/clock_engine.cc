@@ -43,6 +43,8 @@ void ClockEngine::Configure(const EngineSettings& settings) {
     arm_ = auto_start ? Arm::kStart : Arm::kNone;
   }
   if (!settings_.clocks_while_stopped && !running_) sub_.Cancel();
+  // The next edge is a restart: it places the grid afresh, from no shift.
+  shift_next_ = 0;
   Refresh();
 }
 
@@ -431,16 +433,27 @@ void ClockEngine::CriticalSent() {
   Refresh();
 }
 
+// (Out of line: Quiet runs for every merged byte, and below 48 PPQN never needs it.)
+__attribute__((noinline)) uint32_t ClockEngine::ToNextEarner() const {
+  uint32_t ahead = divisor_;
+  for (uint8_t p = pulse_in_beat_; (p & group_mask_) != 0; ++p) ahead += divisor_;
+  return ahead;
+}
+
 bool ClockEngine::Quiet(uint32_t now, uint32_t window) const {
   const uint32_t end = now + window;
   const Source next = next_source_;
   if (next == Source::kBurst) return false;
   if (next != Source::kNone && next_sends_ && Before(next_due_, end)) return false;
   if (clock_present_ && !silence_long_) {
-    // The next edge is expected one interval after the last, give or take its jitter.
-    uint32_t guard = divisor_ >> 4;
+    // The next edge is expected one interval after the last, give or take its jitter. At
+    // 48/96 PPQN one that earns no clock sends nothing (edge_byte_ 0): the line keeps clear
+    // of the next that earns one instead, 2 to 4 intervals on, or merged bytes would find
+    // no room between pulses at all from about 1600 BPM at 96 PPQN.
+    const uint32_t ahead = group_mask_ != 0 && edge_byte_ == 0 ? ToNextEarner() : divisor_;
+    uint32_t guard = ahead >> 4;
     if (guard > 2 * kTicksPerMs) guard = 2 * kTicksPerMs;
-    const uint32_t expected = last_edge_ + divisor_ + settings_.latency_ticks +
+    const uint32_t expected = last_edge_ + ahead + settings_.latency_ticks +
                               static_cast<uint32_t>(shift_next_) - guard;
     if (!Before(expected + 2 * guard, now) && Before(expected, end)) return false;
   }

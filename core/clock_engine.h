@@ -191,6 +191,8 @@ class ClockEngine {
   // 48 and 96 PPQN: the next edge earns a clock when it is pulse 0 of its group of 2 or 4,
   // counted from the downbeat; below 48 PPQN every edge does.
   bool earns() const { return (pulse_in_beat_ & group_mask_) == 0; }
+  // From the last edge to the next that earns a clock, in ticks at the last interval.
+  uint32_t ToNextEarner() const;
 
   EngineSettings settings_;
   uint8_t n_ = 24;

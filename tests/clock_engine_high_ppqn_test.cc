@@ -390,3 +390,38 @@ TEST(HighPpqn, TheTimeoutStopWaitsForTheExpectedPulseWhenItsHorizonOpensFirst) {
 
 }  // namespace
 }  // namespace cv2midi
+
+namespace cv2midi {
+namespace {
+
+// Merged bytes and Song Positions go where the engine is Quiet. At 48/96 PPQN a pulse that
+// earns no clock sends nothing, so only the next that earns one is kept clear: at 96 PPQN
+// and 2000 BPM a pulse comes every 5000 ticks, less than a byte and its slack.
+TEST(HighPpqn, OnlyThePulseThatEarnsAClockIsKeptClearOfMergedBytes) {
+  for (uint8_t ppqn : {24, 48, 96}) {
+    SCOPED_TRACE(testing::Message() << "ppqn " << +ppqn);
+    EngineSettings s = WithPpqn(ppqn);
+    s.latency_ticks = 256;
+    EngineRig rig(s);
+    const uint64_t k = ppqn > 24 ? ppqn / 24 : 1;
+    const uint64_t interval = PulseTicks(ppqn == 24 ? 500 : 2000, ppqn);
+    const uint32_t window = kByteTicks + 640;
+    uint64_t t = 5000;
+    for (uint64_t i = 0; i < 4 * k + 1; ++i, t += interval) rig.Edge(t);
+    // Pulse 4k earned a clock; a byte over the next pulse (before the timeout's Stop) is
+    // in its way only if that pulse sends.
+    uint64_t next = t + 256;
+    rig.RunUntil(next - window / 2 - 1);
+    EXPECT_EQ(rig.engine.Quiet(static_cast<uint32_t>(next - window / 2), window), k > 1);
+    if (k > 1) {
+      // The pulse before the next that earns: that one is kept clear.
+      for (uint64_t i = 1; i < k; ++i, t += interval) rig.Edge(t);
+      next = t + 256;
+      rig.RunUntil(next - window / 2 - 1);
+      EXPECT_FALSE(rig.engine.Quiet(static_cast<uint32_t>(next - window / 2), window));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cv2midi

@@ -290,6 +290,31 @@ TEST(Scenario, InputPpqnThreeSixFortyEightAndNinetySixFromThePins) {
 // must not be taken first: the pulse would restart the groups and a clock go out on the
 // wrong pulse (2 clocks invented, the position off from there). The clocks it delays are
 // the load limit (README "Input PPQN"), not asserted here.
+// At 96 PPQN and 2000 BPM a pulse comes every 5000 ticks, less than a merged byte and its
+// slack: the host's notes go out over the pulses that earn no clock, every clock still at
+// its pulse + L.
+TEST(Scenario, Ppqn96MergedBytesGoOverThePulsesThatEarnNoClock) {
+  const Played p = PlayFile("ppqn96-merge-2000.txt");
+  const Analysis& a = p.analysis;
+  EXPECT_EQ(a.usb_out_in, 13u);
+  EXPECT_EQ(a.usb_out_delivered, a.usb_out_in);
+  EXPECT_EQ(a.clocks, 120u * 24);
+  EXPECT_EQ(a.position_failures, 0u) << a.first_position_failure;
+  // Each packet's bytes within 100 ms of it (kept clear of every pulse, they waited for
+  // the clock to stop: 2.6 s).
+  size_t within[3] = {0, 0, 0};
+  for (const TxByte& b : p.run.tx) {
+    if (b.byte >= 0xF8) continue;
+    for (int k = 0; k < 3; ++k) {
+      const uint64_t at = kScenarioStart + (k + 1) * kCyclesPerSecond;
+      within[k] += b.cycle >= at && b.cycle < at + kCyclesPerSecond / 10;
+    }
+  }
+  EXPECT_EQ(within[0], 25u);
+  EXPECT_EQ(within[1], 23u);
+  EXPECT_EQ(within[2], 15u);
+}
+
 TEST(Scenario, Ppqn96AStalledLoopKeepsTheGroups) {
   const Played p = PlayFile("ppqn96-usb-out-stall.txt");
   const Analysis& a = p.analysis;

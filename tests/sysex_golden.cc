@@ -255,7 +255,7 @@ int main(int argc, char** argv) {
   w.Exchange("NAK wrong length: get all with an argument", Msg({0x01, 0x00}), ok, defaults);
   w.Exchange("NAK wrong length: glitch with one byte", Msg({0x02, 0x07, 0x10}), ok, defaults);
   w.Exchange("NAK wrong length: nothing after the header", Msg({}), ok, defaults);
-  w.Exchange("NAK value out of range: PPQN 3", Msg({0x02, 0x01, 0x03}), ok, defaults);
+  w.Exchange("NAK value out of range: PPQN 5", Msg({0x02, 0x01, 0x05}), ok, defaults);
   w.Exchange("NAK value out of range: timeout 9", Msg({0x02, 0x03, 0x09}), ok, defaults);
   w.Exchange("NAK value out of range: glitch 100 us", Msg({0x02, 0x07, 0x64, 0x00}), ok, custom);
   w.Exchange("NAK value out of range: a data byte over 7F", Msg({0x02, 0x01, 0x84}), ok,
