@@ -280,21 +280,19 @@ void ClockEngine::Filter(uint32_t t, bool restart) {
   const int32_t r = TicksUntil(predicted, t);
   const uint32_t size = r < 0 ? static_cast<uint32_t>(-r) : static_cast<uint32_t>(r);
   const int8_t sign = r < 0 ? -1 : 1;
-  const bool large = size > est_period_ / 32;
-  if (size > est_period_ / 8 || (large && sign == trend_)) {
+  const uint32_t small = est_period_ >> 5;
+  const bool large = size > small;
+  if (size > small << 2 || (large && sign == trend_)) {
     est_edge_ = t;
     est_period_ = divisor_;
     trend_ = 0;
     ++stats_.relocks;
     return;
   }
+  // Shifts of the signed residual (arithmetic, as avr-gcc and gcc both do).
   const uint8_t a = settings_.smooth;
-  const uint8_t b = static_cast<uint8_t>(2 * settings_.smooth + 1);
-  // Shifts of the size, not of the signed residual: the same rounding either way.
-  const uint32_t dphase = size >> a;
-  const uint32_t dperiod = size >> b;
-  est_edge_ = sign < 0 ? predicted - dphase : predicted + dphase;
-  est_period_ = sign < 0 ? est_period_ - dperiod : est_period_ + dperiod;
+  est_edge_ = predicted + static_cast<uint32_t>(r >> a);
+  est_period_ += static_cast<uint32_t>(r >> (2 * a + 1));
   trend_ = large ? sign : 0;
 }
 

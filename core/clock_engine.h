@@ -160,7 +160,7 @@ class ClockEngine {
   // that changes the schedule ends with it.
   void Refresh();
   // The settings-derived constants (clocks a pulse, glitch window, default interval).
-  void Derive();
+  __attribute__((noinline)) void Derive();
   void Stop();
   void PushSoon(uint8_t byte);
   void OnWire(uint8_t byte);
