@@ -170,8 +170,8 @@ Analysis Analyze(const RunResult& run) {
   // The clock shift: DIN's clock and transport bytes read back onto the unshifted grid.
   // The engine runs at the earlier output's shift and DIN follows it by the difference; a
   // negative engine shift cannot move a (re)start's Start or a timeout's Stop ahead.
-  a.din_shift_set = static_cast<int64_t>(a.din_shift_10us) * 160;
-  a.usb_shift_set = static_cast<int64_t>(a.usb_shift_10us) * 160;
+  a.din_shift_set = static_cast<int64_t>(a.din_shift_10us) * kTicksPer10us;
+  a.usb_shift_set = static_cast<int64_t>(a.usb_shift_10us) * kTicksPer10us;
   a.shifted = a.din_shift_set != 0 || a.usb_shift_set != 0;
   const int64_t engine_shift = std::min(a.din_shift_set, a.usb_shift_set);
   const bool smoothed = a.smooth != 0;
