@@ -194,8 +194,11 @@ ScenarioLines Build(Picker* p, const FuzzWeights& w) {
     const double left = span - t;
     switch (kind) {
       case 0: case 1: {
-        const double a = p->Bpm();
-        const double b = kind == 1 ? p->Bpm() : a;
+        // 96 PPQN is supported to 2000 BPM (README "Input PPQN"): faster is not legal input.
+        // Capped after the draw, so every other seed plays what it played before.
+        const double cap = ppqn == 96 ? 2000.0 : 3000.0;
+        const double a = std::min(cap, p->Bpm());
+        const double b = kind == 1 ? std::min(cap, p->Bpm()) : a;
         const double mean_beat = 30.0 / a + 30.0 / b;
         const int most = std::max(1, static_cast<int>(left / mean_beat));
         const int beats = p->Int(1, std::min(most, 400));
