@@ -576,7 +576,7 @@ void ClockEngine::Refresh() {
     edge_byte_ = soon_.front();
   } else if (!sub_.done()) {
     edge_byte_ = midi::kClock;
-  } else if (!running_ && arm_ != Arm::kNone && !(arm_ == Arm::kContinue && !soon_.empty())) {
+  } else if (start_armed()) {
     edge_byte_ = arm_ == Arm::kStart ? midi::kStart : midi::kContinue;
   } else if (clocks_flow() && earns()) {
     edge_byte_ = midi::kClock;

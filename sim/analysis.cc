@@ -19,6 +19,9 @@ namespace {
 constexpr uint64_t kByte = 5120;            // 320 us on the wire
 constexpr uint64_t kSteadyTolerance = 8;    // intervals equal within half a microsecond
 constexpr double kNsPerCycle = 62.5;
+// The firmware's L (firmware/converter.h kLatencyTicks): the unshifted grid's origin past
+// each edge, against which a shift and the filter's window are measured.
+constexpr uint64_t kGridLatency = 256;
 // The slowest interval the firmware measures (1 BPM at 1 PPQN, DESIGN.md item 12): a longer
 // one that does not stop the clock is divided, and timed out, as this long.
 constexpr uint64_t kSlowestInterval = 60 * 16000000ull;
@@ -620,7 +623,7 @@ Analysis Analyze(const RunResult& run) {
       if (restart[i] || edge_clocks[i].empty() || (i + 1 == edges.size())) continue;
       ++a.window_checked;
       const int64_t after = static_cast<int64_t>(edge_clocks[i].front()) -
-                            static_cast<int64_t>(edges[i] + 256);
+                            static_cast<int64_t>(edges[i] + kGridLatency);
       const bool waited = behind_transport(edge_clocks[i].front()) ||
                           (!edge_clocks[i - 1].empty() && edge_clocks[i - 1].back() >= edges[i]);
       const int64_t latest = 4 * static_cast<int64_t>(kCyclesPerMs) + (waited ? 3 * kByte : 0);
@@ -676,7 +679,7 @@ Analysis Analyze(const RunResult& run) {
     if (locked_from >= 0 && inside.size() > 2 && static_cast<size_t>(locked_from) + 2 < inside.size()) {
       const uint64_t at = inside[static_cast<size_t>(locked_from)];
       long pulses = 0;
-      for (uint64_t e : edges) pulses += e >= seg.from && e + 256 <= at;
+      for (uint64_t e : edges) pulses += e >= seg.from && e + kGridLatency <= at;
       r.pulses = pulses;
     }
     a.relocks.push_back(r);
@@ -688,7 +691,7 @@ Analysis Analyze(const RunResult& run) {
     for (const Analysis::ClockError& e : a.clock_errors) errors.push_back(e.ns / kNsPerCycle);
     std::sort(errors.begin(), errors.end());
     a.din_shift_measured = static_cast<double>(a.din_shift_set) +
-                           (static_cast<double>(a.latency_median) - 256.0) +
+                           (static_cast<double>(a.latency_median) - static_cast<double>(kGridLatency)) +
                            errors[errors.size() / 2];
   }
 
