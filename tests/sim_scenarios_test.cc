@@ -106,6 +106,7 @@ const char* const kPendingRegressions[] = {
     "regress-19-gate-fall-at-edge.txt",
     "regress-20-dense-24ppqn-jitter.txt",
     "regress-22-stop-while-stopped-eats-a-byte.txt",
+    "regress-23-gate-reset-after-long-press.txt",
 };
 
 // Issue 11's scenarios whose bugs are fixed (the wire transmitter and its line; USB OUT
