@@ -26,7 +26,7 @@ struct MergeStats {
 class Merger {
  public:
   // The FIFO is the caller's: `capacity` bytes at `buffer`.
-  Merger(uint8_t* buffer, uint16_t capacity) : fifo_(buffer), capacity_(capacity) {}
+  constexpr Merger(uint8_t* buffer, uint16_t capacity) : fifo_(buffer), capacity_(capacity) {}
 
   void Take(const MidiEvent& event);
 

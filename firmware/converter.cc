@@ -18,8 +18,17 @@
 namespace cv2midi {
 namespace firmware {
 
-Shared shared;
-ClockEngine engine;
+Shared shared{};  // constant-initialised: no start-up code
+// The engine's storage is zeroed at start-up rather than copied from an image of its
+// defaults (242 bytes of flash): Init (below) gives it its state before anything reads it.
+namespace {
+union EngineStorage {
+  EngineStorage() {}  // leaves the engine to Init
+  ClockEngine engine;
+};
+EngineStorage engine_storage;
+}  // namespace
+ClockEngine& engine = engine_storage.engine;
 
 namespace {
 

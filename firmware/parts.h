@@ -28,7 +28,7 @@ inline uint32_t AtomicNow() {
 
 // converter.cc: the engine. Only the main loop touches it; the interrupts see it only
 // through the fast window, which is withdrawn before the engine changes.
-extern ClockEngine engine;
+extern ClockEngine& engine;
 inline void WithdrawFastWindow() { shared.fast_byte = 0; }
 // What the status request answers: the engine, the tempo measured, the counters.
 sysex::Status CurrentStatus();
