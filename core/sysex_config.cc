@@ -165,6 +165,14 @@ size_t Handle(const uint8_t* msg, size_t size, SettingsStatus boot_status, Setti
   }
 }
 
+namespace {
+// The status reply's counters, in their order on the wire.
+constexpr uint32_t Status::*kCounters[] = {&Status::edges,          &Status::glitches,
+                                           &Status::bursts,         &Status::timeouts,
+                                           &Status::merged_dropped, &Status::usb_dropped,
+                                           &Status::unearned,       &Status::relocks};
+}  // namespace
+
 size_t EncodeStatus(const Status& st, uint8_t out[kMaxReply]) {
   size_t n = Header(out);
   out[n++] = kStatusReply;
@@ -173,9 +181,7 @@ size_t EncodeStatus(const Status& st, uint8_t out[kMaxReply]) {
   n += Put7(st.tempo_centi_bpm, 3, out + n);
   out[n++] = st.ppqn;
   n += Put7(st.song_position, 3, out + n);
-  const uint32_t counters[6] = {st.edges, st.glitches, st.bursts,
-                                st.timeouts, st.merged_dropped, st.usb_dropped};
-  for (uint32_t c : counters) n += Put7(c, 4, out + n);
+  for (uint32_t Status::*c : kCounters) n += Put7(st.*c, 4, out + n);
   out[n++] = 0xF7;
   return n;
 }
@@ -241,9 +247,9 @@ bool DecodeReply(const uint8_t* msg, size_t size, Reply* out) {
       st.tempo_centi_bpm = Get7(msg + 7, 3);
       st.ppqn = msg[10];
       st.song_position = Get7(msg + 11, 3);
-      uint32_t* counters[6] = {&st.edges, &st.glitches, &st.bursts,
-                               &st.timeouts, &st.merged_dropped, &st.usb_dropped};
-      for (int i = 0; i < 6; ++i) *counters[i] = Get7(msg + 14 + 4 * i, 4);
+      for (size_t i = 0; i < sizeof(kCounters) / sizeof(kCounters[0]); ++i) {
+        st.*kCounters[i] = Get7(msg + 14 + 4 * i, 4);
+      }
       return true;
     }
     case kNak:

@@ -14,6 +14,7 @@
 //                                          <ppqn> <song position, MIDI beats: 3 x 7 bits>
 //                                          <edges> <glitches> <catch-up bursts> <timeouts>
 //                                          <merged messages dropped> <USB packets dropped>
+//                                          <clocks unearned at stops> <filter re-locks>
 //                                          (each counter 4 x 7 bits, low first, mod 2^28)
 // anything else                         7F <command> <reason>
 //
@@ -65,11 +66,11 @@ enum NakReason : uint8_t {
   kUnknownParam = 4,
 };
 
-constexpr uint8_t kVersion[3] = {0, 7, 0};
+constexpr uint8_t kVersion[3] = {0, 8, 0};
 constexpr size_t kMaxMessage = 16;  // the longest request, F0 to F7
 constexpr size_t kMaxReply = 48;    // the longest reply, F0 to F7
 constexpr size_t kAllReplyBytes = 23;
-constexpr size_t kStatusReplyBytes = 39;
+constexpr size_t kStatusReplyBytes = 47;
 
 // What the module sees, for the status request.
 enum class ClockSourceCode : uint8_t { kNone = 0, kExternal = 1, kInternal = 2, kHeld = 3 };
@@ -85,6 +86,8 @@ struct Status {
   uint32_t timeouts = 0;
   uint32_t merged_dropped = 0;
   uint32_t usb_dropped = 0;
+  uint32_t unearned = 0;  // clocks a negative shift sent ahead for pulses that never came
+  uint32_t relocks = 0;   // times the jitter filter let go of its estimate for a new tempo
 };
 
 // Whether a whole SysEx message (F0 ... F7) is ours.

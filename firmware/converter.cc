@@ -167,6 +167,8 @@ sysex::Status CurrentStatus() {
   s.timeouts = e.timeouts;
   s.merged_dropped = din_merger.stats().dropped + usb_merger.stats().dropped;
   s.usb_dropped = HostPacketsDropped();
+  s.unearned = e.unearned_clocks;
+  s.relocks = e.relocks;
   return s;
 }
 

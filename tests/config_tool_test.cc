@@ -181,7 +181,7 @@ TEST(ConfigTool, SetsAndReadsBackThroughAmidi) {
   EXPECT_NE(out.find("--ppqn N                       input pulses per quarter note: 1 2 3 4 6 8 12 24 48 96"),
             std::string::npos) << out;
   EXPECT_EQ(RunTool("--port hw:9,0,0 --identity", &out), 0);
-  EXPECT_EQ(out, "cv2midi firmware 0.7.0\n");
+  EXPECT_EQ(out, "cv2midi firmware 0.8.0\n");
   EXPECT_EQ(RunTool("--port hw:9,0,0 --defaults --get", &out), 0);
   EXPECT_NE(out.find("ppqn 1,"), std::string::npos) << out;
 }
@@ -193,7 +193,7 @@ TEST(ConfigTool, StatusIsOneReadableLine) {
   EXPECT_EQ(RunTool("--port hw:9,0,0 --status", &out), 0);
   EXPECT_EQ(out, "internal clock, running, 133.30 BPM, ppqn 1, position 4242 beats; edges 300000, "
                  "glitches 2, catch-up bursts 3, timeouts 4, merged dropped 5, "
-                 "USB dropped 268435455\n");
+                 "USB dropped 268435455, unearned clocks 6, filter re-locks 7\n");
   ConfigCommand c;
   std::string error;
   ASSERT_TRUE(ParseConfigArgs({"--print", "--status"}, &c, &error)) << error;

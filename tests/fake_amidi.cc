@@ -46,6 +46,8 @@ class FakeModule {
     st.timeouts = 4;
     st.merged_dropped = 5;
     st.usb_dropped = 268435455;  // 2^28 - 1, the largest a counter shows
+    st.unearned = 6;
+    st.relocks = 7;
     const size_t n = cv2midi::sysex::Handle(request.data(), request.size(), status_, &settings_,
                                             &changed, reply, &st);
     if (changed && state_path_ != nullptr) {

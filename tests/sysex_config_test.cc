@@ -260,6 +260,8 @@ TEST(SysexConfig, StatusRepliesWithSourceTempoPositionAndCounters) {
   st.timeouts = 3;
   st.merged_dropped = 4;
   st.usb_dropped = 5;
+  st.unearned = 6;
+  st.relocks = 200;  // two 7-bit groups
   Settings s;
   bool changed;
   uint8_t reply[kMaxReply];
@@ -272,7 +274,8 @@ TEST(SysexConfig, StatusRepliesWithSourceTempoPositionAndCounters) {
                        13330 & 0x7F, (13330 >> 7) & 0x7F, 0, 4,  // tempo, ppqn
                        300 & 0x7F, 300 >> 7, 0,                  // position
                        0x29, 0x17, 0x37, 0x7F,                   // 0x0FEDCBA9 in 7-bit groups
-                       1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 0xF7}));
+                       1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0,
+                       6, 0, 0, 0, 200 & 0x7F, 1, 0, 0, 0xF7}));
   Reply d;
   ASSERT_TRUE(DecodeReply(bytes.data(), bytes.size(), &d));
   EXPECT_EQ(d.code, kStatusReply);
@@ -283,6 +286,8 @@ TEST(SysexConfig, StatusRepliesWithSourceTempoPositionAndCounters) {
   EXPECT_EQ(d.status_reply.song_position, 300u);
   EXPECT_EQ(d.status_reply.edges, 0x0FEDCBA9u);
   EXPECT_EQ(d.status_reply.usb_dropped, 5u);
+  EXPECT_EQ(d.status_reply.unearned, 6u);
+  EXPECT_EQ(d.status_reply.relocks, 200u);
   // Without a status to give, and with an argument, a NAK.
   size_t m = Handle(req, sizeof(req), SettingsStatus::kOk, &s, &changed, reply);
   ASSERT_TRUE(DecodeReply(reply, m, &d));

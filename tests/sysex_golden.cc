@@ -59,10 +59,11 @@ std::string DecodedJson(const uint8_t* msg, size_t size) {
       std::snprintf(more, sizeof(more),
                     "{\"kind\": \"status\", \"source\": %d, \"running\": %s, \"tempoCentiBpm\": %u, "
                     "\"ppqn\": %d, \"songPosition\": %u, \"edges\": %u, \"glitches\": %u, "
-                    "\"bursts\": %u, \"timeouts\": %u, \"mergedDropped\": %u, \"usbDropped\": %u}",
+                    "\"bursts\": %u, \"timeouts\": %u, \"mergedDropped\": %u, \"usbDropped\": %u, "
+                    "\"unearned\": %u, \"relocks\": %u}",
                     static_cast<int>(st.source), st.running ? "true" : "false", st.tempo_centi_bpm,
                     st.ppqn, st.song_position, st.edges, st.glitches, st.bursts, st.timeouts,
-                    st.merged_dropped, st.usb_dropped);
+                    st.merged_dropped, st.usb_dropped, st.unearned, st.relocks);
       return more;
     }
     case sysex::kNak:
@@ -247,6 +248,8 @@ int main(int argc, char** argv) {
   held.timeouts = 128;
   held.merged_dropped = 0;
   held.usb_dropped = 268435455;
+  held.unearned = 3;
+  held.relocks = 129;
   sysex::Status none;
   w.Exchange("status, held at 3000 BPM", Msg({0x05}), ok, defaults, &held);
   w.Exchange("status, no clock since power-up", Msg({0x05}), ok, defaults, &none);

@@ -273,10 +273,11 @@ std::string Describe(const std::vector<uint8_t>& reply, bool* ok) {
       }
       std::snprintf(buf, sizeof(buf),
                     "%s, %s, %s, ppqn %d, position %u beats; edges %u, glitches %u, "
-                    "catch-up bursts %u, timeouts %u, merged dropped %u, USB dropped %u",
+                    "catch-up bursts %u, timeouts %u, merged dropped %u, USB dropped %u, "
+                    "unearned clocks %u, filter re-locks %u",
                     kSources[static_cast<int>(st.source)], st.running ? "running" : "stopped",
                     tempo, st.ppqn, st.song_position, st.edges, st.glitches, st.bursts,
-                    st.timeouts, st.merged_dropped, st.usb_dropped);
+                    st.timeouts, st.merged_dropped, st.usb_dropped, st.unearned, st.relocks);
       *ok = true;
       return buf;
     }

@@ -180,13 +180,14 @@ export function decodeReply(msg) {
       if (msg.length !== 16) return null;
       return { kind: 'identity', version: [msg[5], msg[6], msg[7]] };
     case ReplyCode.STATUS: {
-      if (msg.length !== 39 || msg[5] > 3 || msg[6] > 1) return null;
+      if (msg.length !== 47 || msg[5] > 3 || msg[6] > 1) return null;
       const seven = (at, groups) => {
         let v = 0;
         for (let i = groups - 1; i >= 0; --i) v = v * 128 + msg[at + i];
         return v;
       };
-      const counters = ['edges', 'glitches', 'bursts', 'timeouts', 'mergedDropped', 'usbDropped'];
+      const counters = ['edges', 'glitches', 'bursts', 'timeouts', 'mergedDropped', 'usbDropped',
+        'unearned', 'relocks'];
       const status = {
         kind: 'status',
         source: msg[5],

@@ -154,7 +154,7 @@ test('connect asks for SysEx, finds cv2midi and reads identity and every setting
   await page.click('#connect');
   await messageBecomes('Settings read from cv2midi.');
   assert.deepEqual(await page.evaluate(() => window.fakeMidiControl.options), { sysex: true });
-  assert.equal(await text('#identity'), 'cv2midi firmware 0.7.0');
+  assert.equal(await text('#identity'), 'cv2midi firmware 0.8.0');
   assert.equal(await text('#port-name'), 'Port: cv2midi MIDI 1');
   assert.deepEqual(responder.log.map((e) => e.request), ['F0 7D 63 32 04 F7', 'F0 7D 63 32 01 F7']);
   const body = await bodyText();

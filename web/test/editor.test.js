@@ -7,7 +7,7 @@ import { Editor, REPLY_TIMEOUT_MS, Text, bootWords } from '../editor.js';
 import { Param, hex, parseHex } from '../sysex.js';
 
 const BLANK_DEFAULTS = 'F0 7D 63 32 41 01 01 00 02 01 01 01 68 07 30 09 00 00 00 00 00 00 F7';
-const IDENTITY = 'F0 7D 63 32 44 00 07 00 63 76 32 6D 69 64 69 F7';
+const IDENTITY = 'F0 7D 63 32 44 00 08 00 63 76 32 6D 69 64 69 F7';
 
 class FakeInput {
   constructor(id, name) {
@@ -113,7 +113,7 @@ test('connect finds cv2midi by name, reads identity and every setting', async ()
   const a = access([['Midi Through Port-0', () => null], ['cv2midi MIDI 1', answers()]]);
   const { editor } = editorWith(granting(a));
   await editor.connect();
-  assert.equal(editor.state.identity, '0.7.0');
+  assert.equal(editor.state.identity, '0.8.0');
   assert.deepEqual(editor.state.settings, {
     ppqn: 1, resetMode: 0, timeout: 2, clocksWhileStopped: true, autoStart: true, thru: true,
     glitchUs: 1000, tempo: 1200, onStop: 0, dinShift: 0, usbShift: 0, smooth: 0,
@@ -231,7 +231,7 @@ test('a reply split over events, with clocks among it, is still taken', async ()
   };
   const { editor } = editorWith(granting(a));
   await editor.connect();
-  assert.equal(editor.state.identity, '0.7.0');
+  assert.equal(editor.state.identity, '0.8.0');
   assert.equal(editor.state.settings.ppqn, 1);
 });
 
