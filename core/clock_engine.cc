@@ -64,29 +64,42 @@ void ClockEngine::Derive() {
   default_interval_ = kTicksPerSecond / 2 / settings_.ppqn;  // 120 BPM
 }
 
-ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t line_free) const {
-  FastEdge f{0, 0, edge_byte_};
-  // The capture interrupt sends at t + L. With a shift or the filter only a restart's, or
-  // a Start's, first byte goes there, and only when the shift is not positive: the main
-  // loop books every other edge's bytes.
+ClockEngine::FastEdge ClockEngine::fast_edge(uint32_t now, uint32_t line_free) const {
+  // The capture interrupt sends at t + L, or t + L + s with a positive shift s within its
+  // reach. With a negative shift only a restart's, or a Start's, first byte goes at the
+  // pulse; with the filter none: the main loop books every other edge's bytes.
+  const int32_t s = shift();
+  const uint32_t l = settings_.latency_ticks + (s > 0 ? static_cast<uint32_t>(s) : 0);
+  FastEdge f{0, 0, now, 0, static_cast<uint16_t>(l), edge_byte_};
   const bool at_l = !clock_present_ || start_armed();
-  if ((shift() != 0 || filtering()) && !(shift() <= 0 && at_l)) {
-    f.byte = 0;
-  }
-  const uint32_t l = settings_.latency_ticks;
+  if (filtering() || (s < 0 && !at_l) || s > static_cast<int32_t>(kFastShiftReach)) f.byte = 0;
   f.from = line_free - l;
-  if (clock_present_ && !silence_long_) f.from = Later(f.from, last_edge_ + glitch_ticks_);
+  if (clock_present_ && !silence_long_) {
+    const uint32_t unglitched = last_edge_ + glitch_ticks_;
+    f.from = Later(f.from, unglitched);
+    f.earliest = Later(now, unglitched);
+  }
   const Source next = next_source_;
   if (next == Source::kBurst) {
     f.byte = 0;
   } else if (next == Source::kNone) {
     f.until = f.from + 0x7FFFFFFFUL;
+    f.busy_until = f.earliest + 0x7FFFFFFFUL;
   } else {
     // A clock due next must come after the edge's byte ends. The timeout is no byte of its
     // own: an edge before it ends the silence (and takes back a tentative Stop whose start
     // bit has not left); one at or after it is a restart, for the main loop.
     f.until = next == Source::kTimeout ? next_due_ : next_due_ - l - kByteTicks;
-    if (!Before(f.from, f.until)) f.byte = 0;
+    // Behind a frame on the line, an early edge's first byte is the clock it owes (the
+    // interval's next, not yet booked: the interrupt sees nothing pending) up to the
+    // timeout, as the window ends with any other next byte.
+    f.busy_until = next != Source::kSubdivision ? f.until
+                   : timeout_armed_              ? timeout_at_
+                                                 : f.earliest + 0x7FFFFFFFUL;
+    // Empty windows are empty spans, not wrapped ones.
+    if (!Before(f.from, f.until)) f.until = f.from;
+    if (!Before(f.earliest, f.busy_until)) f.busy_until = f.earliest;
+    if (f.until == f.from && f.busy_until == f.earliest) f.byte = 0;
   }
   return f;
 }

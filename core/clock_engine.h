@@ -81,15 +81,26 @@ class ClockEngine {
 
   // --- Inputs. The firmware calls these with interrupts off. ---
 
-  // Edges captured at t in [from, until) send `byte` first, at t + L, with nothing else due
-  // before that byte ends, given that the line is free from `line_free` on: the capture
-  // interrupt may book it before any bookkeeping. byte 0: no such edge now.
+  // Edges captured at t in [from, until) send `byte` first, at t + delay (L, plus a
+  // positive shift up to kFastShiftReach), with nothing else due before that byte ends,
+  // given that the line is free from `line_free` on: the capture interrupt may book it
+  // before any bookkeeping. byte 0: no such edge now.
+  // An edge that finds a frame on the line sends `byte` as that frame ends (or at
+  // t + delay, if later) when captured in [earliest, busy_until): from `now` (or past the
+  // glitch window) up to the timeout, early edges included, whose first byte is an owed
+  // clock.
   struct FastEdge {
     uint32_t from;
     uint32_t until;
+    uint32_t earliest;
+    uint32_t busy_until;
+    uint16_t delay;
     uint8_t byte;
   };
-  FastEdge fast_edge(uint32_t line_free) const;
+  // The longest positive shift whose edge byte the capture interrupt arms itself (its
+  // compare reaches 2^15 ticks); past it the main loop books the byte, in time.
+  static constexpr uint32_t kFastShiftReach = 16000;  // 1 ms
+  FastEdge fast_edge(uint32_t now, uint32_t line_free) const;
 
   // An edge captured at `t`. Returns false when it is rejected as a glitch. A caller that
   // booked fast_edge().byte at t + L says so next with CriticalSent().

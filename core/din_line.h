@@ -74,11 +74,21 @@ class DinLine {
   // kHorizon ahead; a timeout's Stop only once the silence has lasted, so no edge can take
   // it back) and moves them into the delay for this line, with the real-time transport
   // bytes that wait for room (a Stop from the button). `sent(byte)` is the earlier
-  // output. Stops when the delay is full. Returns whether the engine has a byte yet to
-  // hand over, and when (`*wake`).
+  // output, which takes a byte while `sent.room()`. Stops when the delay is full, or the
+  // earlier output is (then it is to look again at once). Returns whether the engine has a
+  // byte yet to hand over, and when (`*wake`).
   template <typename Sink>
-  bool Lead(uint32_t now, ClockEngine* engine, Sink sent, uint32_t* wake) {
+  __attribute__((noinline)) bool Lead(uint32_t now, ClockEngine* engine, Sink sent, uint32_t* wake) {
     while (!delayed_->full()) {
+      if (!sent.room()) {
+        *wake = now;
+        return true;
+      }
+      // This line's next byte first: one that is due to be booked goes before the engine
+      // hands over more (each byte of a burst is engine work that would keep the line
+      // waiting). Booking it brings the loop back here; a full schedule, the frame that
+      // frees a slot.
+      if (!delayed_->empty() && !Before(now, delayed_->front_at() - kHorizon)) return false;
       if (engine->soon_pending() && soon_left_ == 0 && engine->soon_front() >= midi::kClock) {
         const uint8_t byte = engine->soon_front();
         delayed_->Push(now + delay_, byte);

@@ -75,21 +75,26 @@ __attribute__((noinline)) void TakeInterruptWork() {
   }
   for (;;) {
     uint32_t t;
-    bool sent;
+    uint8_t sent;
     ATOMIC_BLOCK(ATOMIC_FORCEON) {
       if (shared.edge_count == 0) return;
       const uint8_t slot = shared.edge_head;
       shared.edge_head = (slot + 1) % Shared::kEdgeSlots;
       --shared.edge_count;
       t = shared.edge_at[slot];
-      sent = shared.edge_sent[slot] != 0;
+      sent = shared.edge_sent[slot];
       WithdrawFastWindow();
     }
     SettleStop(t, true);
     const bool restart = !engine.clock_present();
     // The capture interrupt booked this edge's first byte at t + L: the engine's next.
     const bool accepted = engine.OnEdge(t);
-    if (accepted && sent) engine.CriticalSent();
+    if (accepted && sent != 0) {
+      engine.CriticalSent();
+      // DIN following: the host, the earlier output, gets the byte as Lead would, once the
+      // line has booked the edge's burst.
+      if (LineFollows()) HostAfterBooking(sent);
+    }
     // The burst first: the line books the edge's next byte before anything else is done.
     ServiceLine();
     if (accepted) tempo_meter.OnEdge(t, restart, engine.settings().ppqn);
@@ -233,6 +238,11 @@ void RunSetup() {
   WriteEepromStep();
 }
 
+// What the interrupts left, if anything.
+inline void TakeEdges() {
+  if (shared.reset_changed || shared.edge_count != 0) TakeInterruptWork();
+}
+
 void Run() {
   if (setup_requested) {
     RunSetup();
@@ -240,7 +250,7 @@ void Run() {
     if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
     return;
   }
-  if (shared.reset_changed || shared.edge_count != 0) TakeInterruptWork();
+  TakeEdges();
   // A wake-up for the line or new bytes book; a frame that went out only goes to the host.
   if (LineNeedsService()) {
     shared.wake = 0;
@@ -252,12 +262,18 @@ void Run() {
   // (Those that follow DIN by a later shift, as each falls due.)
   if (HostFollows()) ReleaseToHost(AtomicNow());
   PassToHost();
+  // An edge is taken between the pass's longer steps too, not only at its top: its burst
+  // is booked while the byte the capture sent is still on the line (issue 11 bug 13).
+  TakeEdges();
   if (shared.rx_count != 0) TakeMidiIn();
+  TakeEdges();
   if (shared.tick) {
     shared.tick = 0;
     Housekeeping();
   }
+  TakeEdges();
   usb_device.Poll(usb_out);
+  TakeEdges();
   if (UsbSerialWanted(usb_device)) MakeUsbSerial(usb_device, AtomicNow());
   if (engine.internal_wanted()) StartInternalClock();
   if (LineNeedsService()) {

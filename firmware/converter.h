@@ -29,15 +29,21 @@ struct Shared {
   CaptureClock clock;
   // The window in which an edge's first frame may be armed straight from the capture
   // interrupt: captures t with t - fast_from < fast_span, while the line has nothing
-  // booked ahead and the frame on it (if any) ends by t + L.
+  // booked ahead and the frame on it (if any) ends by t + fast_delay.
   uint32_t fast_from;
   uint32_t fast_span;
+  // Captures t with t - busy_from < busy_span that find a frame on the line send
+  // fast_byte as it ends (ClockEngine::FastEdge).
+  uint32_t busy_from;
+  uint32_t busy_span;
+  uint16_t fast_delay;  // L, plus a small positive shift (ClockEngine::kFastShiftReach)
   uint8_t fast_byte;  // 0: no fast path now
+  uint8_t fast_tag;   // WireSchedule::kEngine, or kFollowed while DIN follows the host
   uint16_t fast_changes;  // FrameChanges(fast_byte)
   // Captured edges waiting for the main loop.
   static constexpr uint8_t kEdgeSlots = 4;
   uint32_t edge_at[kEdgeSlots];
-  uint8_t edge_sent[kEdgeSlots];  // 1: its first byte is booked at t + L
+  uint8_t edge_sent[kEdgeSlots];  // not 0: this first byte is booked at t + fast_delay
   uint8_t edge_head;
   uint8_t edge_count;
   uint8_t edges_lost;
@@ -86,6 +92,9 @@ inline void CancelStop() {
   shared.stop_cancelled = 1;
 }
 
+// The transmitter takes the schedule's next frame if it has none (line.cc). Interrupts off.
+void TakeFrameIfIdle();
+
 inline void OnCapture() {
   const uint16_t count = ICR1;
   const uint32_t t = shared.clock.Extend(count, hal::Timer1OverflowPending());
@@ -97,22 +106,30 @@ inline void OnCapture() {
     // which is the main loop's to decide.
     if (shared.stop_armed) fast = 0;
   }
-  if (shared.edge_count == 0 && fast != 0 && t - shared.fast_from < shared.fast_span &&
-      !wire.pending()) {
-    const uint16_t start = static_cast<uint16_t>(count + kLatencyTicks);
+  if (shared.edge_count == 0 && fast != 0 && !wire.pending()) {
     if (!hal::midi_tx.busy) {
+      const uint16_t start = static_cast<uint16_t>(count + shared.fast_delay);
       // Too late for L (never, if L covers what can delay this interrupt): the main loop
       // books the byte instead, and the report shows the latency that edge got.
-      if (static_cast<int16_t>(start - 1 - TCNT1) >= hal::kArmPath) {
-        hal::ArmFrame(start, shared.fast_changes);
-        wire.Book(t + kLatencyTicks, shared.fast_byte, WireSchedule::kEngine);
-        wire.Take();
-        sent = 1;
+      if (t - shared.fast_from < shared.fast_span) {
+        if (static_cast<int16_t>(start - 1 - TCNT1) >= hal::kArmPath) {
+          hal::ArmFrame(start, shared.fast_changes);
+          wire.Book(t + shared.fast_delay, fast, shared.fast_tag);
+          wire.Take();
+          sent = fast;
+        }
+      } else if (t - shared.busy_from < shared.busy_span) {
+        // The last frame's stop bit is still on the line (the transmitter lets go at its
+        // last level change): this one starts as it ends.
+        wire.Book(t + shared.fast_delay, fast, shared.fast_tag);
+        TakeFrameIfIdle();
+        sent = fast;
       }
-    } else if (static_cast<int16_t>(start - hal::midi_tx.start - 10 * hal::kBitTicks) >= 0) {
-      // The frame on the line ends in time: the transmitter takes this one after it.
-      wire.Book(t + kLatencyTicks, shared.fast_byte, WireSchedule::kEngine);
-      sent = 1;
+    } else if (t - shared.busy_from < shared.busy_span) {
+      // A frame on the line: this one goes as it ends (or at t + L, if later), and the
+      // transmitter takes it after that frame (issue 11 bug 13).
+      wire.Book(t + shared.fast_delay, fast, shared.fast_tag);
+      sent = fast;
     }
     shared.fast_byte = 0;  // the main loop publishes the next window
   }

@@ -47,13 +47,23 @@ void PublishFastWindow(uint32_t now) {
   // which can be well before its stop bit ends, so only the schedule knows.
   uint32_t line_free;
   ATOMIC_BLOCK(ATOMIC_FORCEON) { line_free = wire.FreeAt(now); }
-  ClockEngine::FastEdge fast = engine.fast_edge(line_free);
-  // Following, the edge's bytes reach the line through the delay, never straight.
-  if (line.following()) fast.byte = 0;
+  // Following, the line's times lie the delay later than the engine's: the edge's byte
+  // goes at t + delay + the follow delay, straight to the line while the delay holds
+  // nothing before it and the sum is within the capture's reach; else through the delay.
+  const uint32_t follow = delays.din;
+  ClockEngine::FastEdge fast = engine.fast_edge(now, line_free - follow);
+  const uint32_t delay = fast.delay + follow;
+  if (follow != 0 && (!delayed.empty() || delay > kLatencyTicks + ClockEngine::kFastShiftReach)) {
+    fast.byte = 0;
+  }
   const uint16_t changes = FrameChanges(fast.byte);
   ATOMIC_BLOCK(ATOMIC_FORCEON) {
     shared.fast_from = fast.from;
     shared.fast_span = fast.until - fast.from;
+    shared.busy_from = fast.earliest;
+    shared.busy_span = fast.busy_until - fast.earliest;
+    shared.fast_delay = static_cast<uint16_t>(delay);
+    shared.fast_tag = follow != 0 ? WireSchedule::kFollowed : WireSchedule::kEngine;
     shared.fast_changes = changes;
     shared.fast_byte = fast.byte;
   }
@@ -98,7 +108,7 @@ void Retire(uint32_t now) {
   }
 }
 
-void PassGone() {
+__attribute__((noinline)) void PassGone() {
   for (uint8_t i = 0; i < gone_count; ++i) {
     // The host follows DIN by its delay; a full delay line lets the byte go early rather
     // than lose it.
@@ -111,9 +121,18 @@ void PassGone() {
 
 }  // namespace
 
-// The host as the earlier output (a functor, so the bridge's byte handler stays inlined).
+__attribute__((noinline)) void HostAfterBooking(uint8_t byte) {
+  if (gone_count == WireSchedule::kSlots) PassGone();
+  gone_bytes[gone_count] = byte;
+  gone_starts[gone_count] = 0;
+  ++gone_count;
+}
+
+// The host as the earlier output: its bytes wait in the retired-frame buffer until the
+// line has booked what was due (an edge's burst must not wait for USB).
 struct HostSink {
-  void operator()(uint8_t byte) const { EngineByteToHost(byte); }
+  bool room() const { return gone_count < WireSchedule::kSlots; }
+  void operator()(uint8_t byte) const { HostAfterBooking(byte); }
 };
 
 void ReleaseToHost(uint32_t now) {
@@ -125,6 +144,8 @@ void ReleaseToHost(uint32_t now) {
 }
 
 bool LineSettled() { return delayed.empty(); }
+
+bool LineFollows() { return line.following(); }
 
 bool HostFollows() { return delays.usb != 0 && !delayed.empty(); }
 
@@ -140,10 +161,12 @@ void InitLine(uint32_t now) {
   hal::InitMidiTx();
 }
 
+__attribute__((noinline)) void TakeFrameIfIdle() {
+  if (!hal::midi_tx.busy) hal::TakeNextFrame(wire);
+}
+
 void KickLine() {
-  ATOMIC_BLOCK(ATOMIC_FORCEON) {
-    if (!hal::midi_tx.busy) hal::TakeNextFrame(wire);
-  }
+  ATOMIC_BLOCK(ATOMIC_FORCEON) { TakeFrameIfIdle(); }
 }
 
 void SettleStop(uint32_t now, bool edge) {

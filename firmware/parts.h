@@ -60,6 +60,10 @@ void RetireSent();
 // Bytes still held for it go out first: call only when LineSettled().
 void SetOutputDelays(const OutputDelays& delays);
 bool LineSettled();
+// DIN's shift is the later one: the engine's bytes reach DIN through the delay.
+bool LineFollows();
+// A byte for the host once ServiceLine has booked what was due (it passes them last).
+void HostAfterBooking(uint8_t byte);
 // USB's shift is the later one: the engine's bytes that are due for the host now.
 void ReleaseToHost(uint32_t now);
 bool HostFollows();

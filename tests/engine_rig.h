@@ -71,18 +71,20 @@ class EngineRig {
       line.CancelStop();
     }
     line.ConfirmStop(t32, &engine);
-    const uint32_t at = t32 + engine.latency();
-    const ClockEngine::FastEdge fast = engine.fast_edge(t32 - 1024);
+    const ClockEngine::FastEdge fast = engine.fast_edge(t32 - 1024, t32 - 1024);
+    const uint32_t at = t32 + fast.delay;  // L, plus a positive shift within reach
     // As the capture interrupt decides: the engine's window, nothing booked but not yet
-    // taken, and the frame on the line (if any) over by t + L.
-    const bool in_window = !line.following() && fast.byte != 0 && !Before(t32, fast.from) &&
-                           Before(t32, fast.until) && !wire.pending() &&
-                           !Before(at, wire.FreeAt(t32));
+    // taken, and the frame on the line (if any) over by t + L; or, with a frame on the
+    // line past t + L, the busy window, the byte going as that frame ends.
+    const bool free = !Before(at, wire.FreeAt(t32));
+    const bool in_window = !line.following() && fast.byte != 0 && !wire.pending() &&
+                           (free ? !Before(t32, fast.from) && Before(t32, fast.until)
+                                 : !Before(t32, fast.earliest) && Before(t32, fast.busy_until));
     if (in_window && fast_path) Book(at, fast.byte);
     if (!in_window) missed_fast.push_back(t);
     const bool accepted = engine.OnEdge(t32);
     if (in_window) {
-      // The engine must agree that the byte booked is its next, due at t + L.
+      // The engine must agree that the byte booked is its next, due at t + delay.
       uint32_t due;
       uint8_t byte;
       bool sends;
@@ -90,7 +92,11 @@ class EngineRig {
       EXPECT_TRUE(engine.PeekCritical(&due, &byte, &sends));
       EXPECT_TRUE(sends);
       EXPECT_EQ(byte, fast.byte);
-      EXPECT_LE(Absolute(due), t + engine.latency());
+      if (free) {
+        EXPECT_EQ(Absolute(due), t + fast.delay);
+      } else {
+        EXPECT_LE(Absolute(due), t + fast.delay);
+      }
       ++fast_edges;
       if (fast_path) engine.CriticalSent();
     }
@@ -135,6 +141,13 @@ class EngineRig {
  private:
   static uint64_t Min(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
+  // The earlier output, which takes every byte at once.
+  struct EarlySink {
+    EngineRig* rig;
+    bool room() const { return true; }
+    void operator()(uint8_t byte) const { rig->early.push_back(Sent{rig->now_, byte}); }
+  };
+
   uint64_t Absolute(uint32_t t32) const {
     return now_ + static_cast<int64_t>(TicksUntil(static_cast<uint32_t>(now_), t32));
   }
@@ -142,13 +155,17 @@ class EngineRig {
   void Service() {
     Retire();
     line.ConfirmStop(static_cast<uint32_t>(now_), &engine);
-    if (line.following()) {
-      lead_wake_ = line.Lead(static_cast<uint32_t>(now_), &engine,
-                             [this](uint8_t byte) { early.push_back(Sent{now_, byte}); }, &lead_at_);
-    }
+    // As ServiceLine does: the earlier output first, then this line's next booking, again
+    // after every booking.
     DinLine::Booking b;
-    while (line.Next(static_cast<uint32_t>(now_), engine, wire.FreeAt(static_cast<uint32_t>(now_)),
+    for (;;) {
+      if (line.following()) {
+        lead_wake_ = line.Lead(static_cast<uint32_t>(now_), &engine, EarlySink{this}, &lead_at_);
+      }
+      if (!line.Next(static_cast<uint32_t>(now_), engine, wire.FreeAt(static_cast<uint32_t>(now_)),
                      wire.full(), true, &b)) {
+        break;
+      }
       if (b.what != DinLine::kSilence) Book(b.at, b.byte);
       line.Commit(b, &engine);
     }

@@ -50,7 +50,7 @@ int64_t Unshifted(const std::vector<uint64_t>& e, size_t c) {
 
 struct ShiftCase {
   const char* name;
-  int shift_ms;
+  int shift_us;
   int bpm;
 };
 
@@ -65,7 +65,7 @@ TEST_P(DinShift, EveryClockOnItsShiftedCycle) {
   ExpectVerdictPasses(p);
   const std::vector<uint64_t> e = Edges(p.run);
   const std::vector<uint64_t> clocks = Clocks(p.run);
-  const int64_t s = c.shift_ms * kMs;
+  const int64_t s = c.shift_us * kMs / 1000;
   ASSERT_GE(e.size(), 16u);
   ASSERT_EQ(p.run.tx.front().byte, midi::kStart);
   EXPECT_EQ(static_cast<int64_t>(p.run.tx.front().cycle),
@@ -84,10 +84,18 @@ TEST_P(DinShift, EveryClockOnItsShiftedCycle) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shifts, DinShift,
-                         testing::Values(ShiftCase{"shift-din-plus8-120.txt", 8, 120},
-                                         ShiftCase{"shift-din-minus8-120.txt", -8, 120},
-                                         ShiftCase{"shift-din-plus8-300.txt", 8, 300},
-                                         ShiftCase{"shift-din-minus8-300.txt", -8, 300}),
+                         testing::Values(ShiftCase{"shift-din-plus8-120.txt", 8000, 120},
+                                         ShiftCase{"shift-din-minus8-120.txt", -8000, 120},
+                                         ShiftCase{"shift-din-plus8-300.txt", 8000, 300},
+                                         ShiftCase{"shift-din-minus8-300.txt", -8000, 300},
+                                         // Small positive shifts: the capture interrupt
+                                         // arms each pulse's first clock at t + L + s.
+                                         ShiftCase{"shift-din-plus10us-300.txt", 10, 300},
+                                         ShiftCase{"shift-din-plus0.1-120.txt", 100, 120},
+                                         ShiftCase{"shift-both-plus50us-300.txt", 50, 300},
+                                         ShiftCase{"shift-din-plus1-120.txt", 1000, 120},
+                                         // Past the interrupt's reach: the main loop.
+                                         ShiftCase{"shift-din-plus1.01-120.txt", 1010, 120}),
                          [](const testing::TestParamInfo<ShiftCase>& info) {
                            std::string n = info.param.name;
                            for (char& ch : n) {
