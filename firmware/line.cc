@@ -268,8 +268,11 @@ __attribute__((noinline)) void ServiceLine(bool to_host) {
         // Two short interrupts-off sections rather than one long one: every one of them
         // counts against the latency L (see the README).
         ATOMIC_BLOCK(ATOMIC_FORCEON) {
-          if (b.what == DinLine::kTimeoutStop && shared.edge_count != 0) {
-            // An edge came since the loop looked: it may end the silence, so no Stop now.
+          if ((b.what == DinLine::kTimeoutStop || b.what == DinLine::kMerged) &&
+              shared.edge_count != 0) {
+            // An edge came since the loop looked: it may end the silence, so no Stop now;
+            // and its burst goes before any merged byte (the capture may have booked the
+            // first of it already).
             booked = false;
           } else {
             const uint32_t start = wire.Book(b.at, b.byte, tag);

@@ -433,6 +433,19 @@ class Checker {
     }
     return s;
   }
+  // The settings the engine has at t as far as the internal clock goes: a change waits
+  // while the internal clock runs (README, "Settings reach the engine only while neither
+  // clock runs"), so within an internal run those stored at its Start or Continue.
+  Settings InternalSettingsAt(uint64_t t) const {
+    uint64_t from = t;
+    for (uint64_t start : internal_starts_) {
+      if (start <= t) from = start;
+    }
+    for (const TxByte& x : transport_) {
+      if (x.byte == 0xFC && x.cycle > from && x.cycle <= t) from = t;  // it stopped since
+    }
+    return StoredAt(from);
+  }
   // True when a settings change lands within `margin` of t: which side it falls is a matter
   // of the main loop's pass, so what follows is not judged.
   bool ChangeNear(uint64_t t, uint64_t margin) const {
@@ -761,7 +774,7 @@ class Checker {
       }
       for (uint64_t r : rises) {
         asked |= x.cycle >= r && x.cycle <= r + 30 * kMs && !ClockPresentAt(r) &&
-                 StoredAt(r).reset_mode == ResetMode::kTrigger;
+                 InternalSettingsAt(r).reset_mode == ResetMode::kTrigger;
       }
       if (!asked) continue;  // CheckStarts says what is wrong with it
       internal_starts_.push_back(x.cycle);
