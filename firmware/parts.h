@@ -89,6 +89,8 @@ OutputDelays CurrentOutputDelays();
 bool SettingsWaiting();
 void ApplySettings();
 void AnswerRequests(ConfigTap& tap, bool from_host);
+// Books what has fallen due on the line, from inside a long step of the main loop.
+void ServeLineWake(bool to_host);
 // Replies not sent because their port could not take them whole.
 extern uint16_t replies_dropped;
 void WriteEepromStep();

@@ -90,14 +90,14 @@ namespace {
 // between requests and between a reply's bytes, not after them all (a clock went up to
 // 2.4 ms late behind eight get-all replies). Inside a host reply what has gone out on DIN
 // waits to be passed to the host: a Song Position would land inside the reply's SysEx.
+}  // namespace
+
 void ServeLineWake(bool to_host) {
   if (shared.wake || LineWakeNear(AtomicNow())) {
     shared.wake = 0;
     ServiceLine(to_host);
   }
 }
-
-}  // namespace
 
 // Answers the requests a source's tap set aside, on the port they came from.
 void AnswerRequests(ConfigTap& tap, bool from_host) {

@@ -235,6 +235,16 @@ TEST(Scenario, FixedRegress24NoMergedByteInsideAnEdgesBurst) {
   EXPECT_TRUE(p.run.wire_faults.empty());
 }
 
+// Regress-25: the internal clock keeps its cycle while the host's transfer (a chord and a
+// SysEx, 8 packets) is taken; the checker holds every internal clock to its ideal.
+TEST(Scenario, FixedRegress25TheInternalClockIsNotHeldByAHostTransfer) {
+  const Played p = PlayFile("regress-25-internal-clock-behind-host-transfer.txt");
+  size_t clocks = 0;
+  for (const TxByte& b : p.run.tx) clocks += b.byte == midi::kClock;
+  EXPECT_GT(clocks, 1000u);
+  for (const Violation& v : CheckRun(p.run)) ADD_FAILURE() << v.kind << ": " << v.what;
+}
+
 TEST(Scenario, SteadyTempoIsTimedOnEveryClock) {
   for (const char* name : {"steady-120.txt", "steady-300.txt", "steady-3000.txt"}) {
     const Played p = PlayFile(name);
