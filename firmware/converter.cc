@@ -62,7 +62,7 @@ __attribute__((noinline)) void TakeInterruptWork() {
       level = shared.reset_level != 0;
       shared.reset_changed = 0;
       shared.reset_rises = 0;
-      WithdrawFastWindow();
+      if (rises != 0 || shared.reset_gate) WithdrawFastWindow();
     }
   }
   if (reset_changed) {
@@ -198,6 +198,7 @@ void Init() {
 
   InitSettings();
   engine.Init(CurrentEngineSettings());
+  PublishResetMode();
 
   hal::InitMidiUart();
   hal::InitTimers();

@@ -62,6 +62,7 @@ struct Shared {
   uint8_t reset_rises;  // rising jack edges since the main loop last looked
   uint8_t reset_level;  // the jack's level at the last change
   uint8_t reset_changed;
+  uint8_t reset_gate;   // the engine's reset mode is run gate: the jack's fall counts too
   uint8_t tick;
 };
 extern Shared shared;
@@ -173,7 +174,9 @@ inline void OnResetPin() {
   shared.reset_rises = static_cast<uint8_t>(shared.reset_rises + high);
   shared.reset_level = high;
   shared.reset_changed = 1;
-  shared.fast_byte = 0;  // the next edge must see the reset first
+  // The next edge must see the reset first; a fall that trigger mode ignores changes
+  // nothing it would send (bug 12: one just before an edge cost it the fast path).
+  if (high | shared.reset_gate) shared.fast_byte = 0;
 }
 
 inline void OnTick() { shared.tick = 1; }

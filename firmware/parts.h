@@ -30,6 +30,10 @@ inline uint32_t AtomicNow() {
 // through the fast window, which is withdrawn before the engine changes.
 extern ClockEngine& engine;
 inline void WithdrawFastWindow() { shared.fast_byte = 0; }
+// The reset mode the engine works in, for the jack's interrupt.
+inline void PublishResetMode() {
+  shared.reset_gate = engine.settings().reset_mode == ResetMode::kRunGate ? 1 : 0;
+}
 // What the status request answers: the engine, the tempo measured, the counters.
 sysex::Status CurrentStatus();
 

@@ -58,6 +58,7 @@ void SaveSetupPpqn(uint8_t ppqn) {
 void ApplySettings() {
   WithdrawFastWindow();
   engine.Configure(CurrentEngineSettings());  // keeps the tempo and the position (bug 4)
+  PublishResetMode();
   SetOutputDelays(CurrentOutputDelays());
   thru = settings.thru;
   if (settings.reset_mode == ResetMode::kRunGate) shared.reset_changed = 1;

@@ -10,8 +10,8 @@ namespace cv2midi {
 namespace sim {
 
 const PendingKind kPendingKinds[] = {
-    {"latency", "bugs 8 and 12: the first clock's latency moves (swing, MIDI-in receive "
-                "interrupt, an interrupts-off block, a reset-jack change before the edge)"},
+    {"latency", "bug 8: the first clock's latency moves (swing, MIDI-in receive "
+                "interrupt, an interrupts-off block)"},
     {"clock-timing", "bugs 2 and 13: an alarm armed too close to its due time sends a clock "
                      "a Timer1 period late; an edge that finds the line busy waits a pass"},
     {"edge-wait", "bug 13: an edge's owed clock goes a main-loop pass after the line frees"},
