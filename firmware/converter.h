@@ -107,12 +107,13 @@ inline void OnCapture() {
     // which is the main loop's to decide.
     if (shared.stop_armed) fast = 0;
   }
-  if (shared.edge_count == 0 && fast != 0 && !wire.pending()) {
-    if (!hal::midi_tx.busy) {
+  if (shared.edge_count == 0 && fast != 0) {
+    const bool busy = hal::midi_tx.busy != 0;
+    if (!busy && !wire.pending()) {
       const uint16_t start = static_cast<uint16_t>(count + shared.fast_delay);
-      // Too late for L (never, if L covers what can delay this interrupt): the main loop
-      // books the byte instead, and the report shows the latency that edge got.
       if (t - shared.fast_from < shared.fast_span) {
+        // Too late for L (never, if L covers what can delay this interrupt): the main loop
+        // books the byte instead, and the report shows the latency that edge got.
         if (static_cast<int16_t>(start - 1 - TCNT1) >= hal::kArmPath) {
           hal::ArmFrame(start, shared.fast_changes);
           wire.Book(t + shared.fast_delay, fast, shared.fast_tag);
@@ -126,9 +127,10 @@ inline void OnCapture() {
         TakeFrameIfIdle();
         sent = fast;
       }
-    } else if (t - shared.busy_from < shared.busy_span) {
-      // A frame on the line: this one goes as it ends (or at t + L, if later), and the
-      // transmitter takes it after that frame (issue 11 bug 13).
+    } else if (busy && !wire.full() && t - shared.busy_from < shared.busy_span) {
+      // A frame on the line, and maybe more queued behind it (the engine's own, committed
+      // before this byte was published): this one goes as the last of them ends (or at
+      // t + L, if later), and the transmitter takes it in turn (issue 11 bugs 13 and 2).
       wire.Book(t + shared.fast_delay, fast, shared.fast_tag);
       sent = fast;
     }
