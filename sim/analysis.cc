@@ -574,6 +574,11 @@ Analysis Analyze(const RunResult& run) {
     return (prev.byte == midi::kStart || prev.byte == midi::kContinue) &&
            prev.cycle + kByte == clock;
   };
+  auto behind_frame = [&tx](uint64_t clock) {
+    auto it = std::lower_bound(tx.begin(), tx.end(), clock,
+                               [](const TxByte& b, uint64_t t) { return b.cycle < t; });
+    return it != tx.begin() && std::prev(it)->cycle + kByte == clock;
+  };
   for (size_t i = 1; i < edges.size(); ++i) {
     if (restart[i] || phase_in[i] || smoothed || edge_clocks[i].empty()) continue;
     const uint64_t divided = Measured(edges[i - 1], edges[i]);
@@ -585,6 +590,10 @@ Analysis Analyze(const RunResult& run) {
       if (j == 0 && i > 0 && !edge_clocks[i - 1].empty() && edge_clocks[i - 1].back() >= edges[i]) {
         break;
       }
+      // The pulse's first clock found a frame on the line (its interval's last clock, or a
+      // merged byte, started just before the pulse) and went as it ended: the line rate,
+      // not the division, placed it. The clocks after it are timed as usual.
+      if (j == 0 && behind_frame(c)) continue;
       const double ideal = edges[i] + latency + static_cast<double>(j) * divided / n;
       a.division_error_max_ns =
           std::max(a.division_error_max_ns, std::fabs((c - ideal) * kNsPerCycle));

@@ -9,6 +9,7 @@
 #include "sim/analysis.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "tests/sim_play.h"
 
 namespace cv2midi {
 namespace sim {
@@ -112,6 +113,25 @@ TEST(SimFirmware, ImageFitsTheSizeGateAndItsStackStaysSmall) {
   EXPECT_LE(run.static_ram, 1536u); // 1.5 KB must (1 KB goal)
   EXPECT_GT(run.stack_depth, 0u);
   EXPECT_LT(run.static_ram + run.stack_depth, 2560u);
+}
+
+// The report's division check, on a real run edited: a pulse's first clock moved 2000
+// cycles late is a division error, unless a frame on the line ends just then (the line
+// placed it, not the division: regress-02's swing and regress-22's merged byte).
+TEST(SimReport, AFirstClockBehindAFrameIsNotADivisionError) {
+  const Played p = PlayFile("steady-120.txt");
+  ASSERT_LE(p.analysis.division_error_max_ns, 62.5);
+  const uint64_t edge = p.run.edges[6].at;
+  size_t first = 0;
+  while (p.run.tx[first].cycle < edge) ++first;
+  ASSERT_EQ(p.run.tx[first].byte, midi::kClock);
+  RunResult late = p.run;
+  late.tx[first].cycle += 2000;
+  EXPECT_NEAR(Analyze(late).division_error_max_ns, 2000 * 62.5, 100.0);
+  RunResult behind = late;
+  behind.tx.insert(behind.tx.begin() + static_cast<long>(first),
+                   TxByte{late.tx[first].cycle - 10 * 512, 0x90});
+  EXPECT_LE(Analyze(behind).division_error_max_ns, 62.5);
 }
 
 }  // namespace

@@ -96,15 +96,12 @@ INSTANTIATE_TEST_SUITE_P(
 // the checker: once one passes, move it to the Shipped list above.
 const char* const kPendingRegressions[] = {
     "regress-01-reset-after-edge.txt",
-    "regress-02-late-alarm.txt",
-    "regress-06-spp-inside-running-status.txt",
     "regress-09-request-before-start.txt",
     "regress-13-edge-finds-line-busy.txt",
     "regress-15-edge-before-timeout.txt",
     "regress-18-window-after-settings-change.txt",
     "regress-19-gate-fall-at-edge.txt",
     "regress-20-dense-24ppqn-jitter.txt",
-    "regress-22-stop-while-stopped-eats-a-byte.txt",
 };
 
 // Issue 11's scenarios whose bugs are fixed (the wire transmitter and its line; USB OUT
@@ -118,7 +115,9 @@ INSTANTIATE_TEST_SUITE_P(
                     "regress-08-latency-swing.txt", "regress-08b-latency-midi-in.txt",
                     "regress-08c-latency-atomic.txt", "regress-10-usb-out-chord.txt",
                     "regress-11-host-sysex-unterminated.txt", "regress-16-spp-zero-byte.txt",
-                    "regress-17-running-status-after-host.txt", "regress-12-reset-before-edge.txt"),
+                    "regress-17-running-status-after-host.txt", "regress-12-reset-before-edge.txt",
+                    "regress-02-late-alarm.txt", "regress-06-spp-inside-running-status.txt",
+                    "regress-22-stop-while-stopped-eats-a-byte.txt"),
     ScenarioTestName);
 
 class PendingRegressions : public testing::TestWithParam<const char*> {};
