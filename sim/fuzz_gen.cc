@@ -91,11 +91,15 @@ int ShiftSteps(Picker* p, bool valid) {
   return p->Chance(50) ? p->Int(2001, 8191) : p->Int(-8192, -2001);
 }
 
-std::vector<int> SettingsRequest(Picker* p, const FuzzWeights& w) {
+// `ppqn`: the scenario's. A request never lowers the PPQN below it: the same pulses read
+// at a lower PPQN are a faster tempo, past the 3000 BPM of legal input (fresh seed 8100027:
+// restored defaults read a 2449 BPM 24 PPQN ramp as 58,000 BPM at 1 PPQN). Such draws
+// are changed after the draw, so other seeds play what they played.
+std::vector<int> SettingsRequest(Picker* p, const FuzzWeights& w, int ppqn) {
   std::vector<int> m = {0xF0, 0x7D, 0x63, 0x32};
   switch (p->Int(0, 9)) {
     case 0: case 1: m.push_back(0x01); break;  // get all
-    case 2: m.push_back(0x03); break;          // defaults
+    case 2: m.push_back(ppqn == 1 ? 0x03 : 0x01); break;  // defaults (PPQN 1)
     case 3: m.push_back(0x04); break;          // identity
     case 4: m.push_back(p->Int(0x05, 0x10)); break;  // unknown
     default: {
@@ -121,7 +125,7 @@ std::vector<int> SettingsRequest(Picker* p, const FuzzWeights& w) {
         case 1: {
           static const int kPpqn[] = {1, 2, 3, 4, 6, 8, 12, 24, 48, 96};
           if (valid) {
-            m.push_back(kPpqn[p->Int(0, 9)]);
+            m.push_back(std::max(ppqn, kPpqn[p->Int(0, 9)]));
           } else {
             const int bad = p->Int(25, 100);  // refused: past 24, skipping 48 and 96
             m.push_back(bad == 48 || bad == 96 ? bad + 1 : bad);
@@ -335,7 +339,7 @@ ScenarioLines Build(Picker* p, const FuzzWeights& w) {
         break;
       }
       case 9: {  // a settings request, over DIN or from the host
-        const std::vector<int> m = SettingsRequest(p, w);
+        const std::vector<int> m = SettingsRequest(p, w, ppqn);
         if (p->Chance(30)) {
           lines.push_back("usb-out" + HexLine(m) + AtUs(at));
         } else {

@@ -49,6 +49,37 @@ RC_GTEST_PROP(FuzzGen, AnyGeneratedScenarioParses, ()) {
             error.find("plays nothing") != std::string::npos);
 }
 
+// No settings request makes the pulses faster than legal input: the PPQN is never set
+// below the scenario's, nor restored to the default 1 from above it (fresh seed 8100027).
+TEST(FuzzGen, NoRequestLowersThePpqn) {
+  FuzzWeights weights;
+  std::string error;
+  ASSERT_TRUE(ParseWeights("settings=5,ppqn=5", &weights, &error)) << error;
+  int requests = 0;
+  for (uint64_t seed = 1; seed <= 400; ++seed) {
+    const ScenarioLines lines = Generate(seed, weights).value();
+    int ppqn = 1;
+    for (const std::string& l : lines) {
+      if (l.rfind("ppqn ", 0) == 0) ppqn = std::stoi(l.substr(5));
+    }
+    for (const std::string& l : lines) {
+      const size_t set = l.find("63 32 02 01 ");
+      if (set != std::string::npos) {
+        const int value = std::stoi(l.substr(set + 12, 2), nullptr, 16);
+        if (value <= 24 || value == 48 || value == 96) {  // valid ones; others are refused
+          EXPECT_GE(value, ppqn) << "seed " << seed << ": " << l;
+          ++requests;
+        }
+      }
+      if (l.find("63 32 03 ") != std::string::npos) {
+        EXPECT_EQ(ppqn, 1) << "seed " << seed << ": " << l;
+        ++requests;
+      }
+    }
+  }
+  EXPECT_GT(requests, 20);
+}
+
 TEST(FuzzGen, SameSeedSameScenario) {
   const FuzzWeights weights;
   EXPECT_EQ(Generate(7, weights).value(), Generate(7, weights).value());
