@@ -1441,7 +1441,7 @@ class Checker {
       return;
     }
     const uint8_t code = m.bytes.size() >= 5 ? m.bytes[4] : 0;
-    const size_t whole = code == 0x41 ? 23 : code == 0x44 ? 16 : code == 0x45 ? 39 : code == 0x7F ? 8 : 0;
+    const size_t whole = code == 0x41 ? 23 : code == 0x44 ? 16 : code == 0x45 ? 47 : code == 0x7F ? 8 : 0;
     if (m.bytes.size() != whole) {
       Add("reply-truncated", m.at, "a settings reply of " + std::to_string(m.bytes.size()) +
                                        " bytes: " + Hex(m.bytes));

@@ -260,6 +260,21 @@ TEST(FuzzCheck, RepliesCarryTheShiftsAndSmoothTheModelOwes) {
   EXPECT_TRUE(Has(cut, "reply-truncated")) << Kinds(cut);
 }
 
+// A status request's reply is 47 bytes whole (eight counters since firmware 0.8.0); one
+// byte short is truncated (the fresh soak from seed 9000001 found the checker still
+// expecting 39).
+TEST(FuzzCheck, AStatusReplyIsWholeAtItsLength) {
+  RunResult run = Play("tempo 120 for 4 beats\nmidi F0 7D 63 32 05 F7 at 1s\nsilence 2s\n");
+  EXPECT_EQ(Kinds(run), "");
+  const size_t start = Nth(run, 0xF0, 0);
+  ASSERT_EQ(run.tx[start + 4].byte == 0x45 || run.tx[start + 5].byte == 0x45, true);
+  size_t f7 = start;
+  while (run.tx[f7].byte != 0xF7) ++f7;
+  RunResult cut = run;
+  cut.tx.erase(cut.tx.begin() + static_cast<long>(f7 - 1));
+  EXPECT_TRUE(Has(cut, "reply-truncated")) << Kinds(cut);
+}
+
 TEST(FuzzCheck, TheHostMissesOrReordersClocks) {
   RunResult run = Play(kSteady);
   EXPECT_EQ(Kinds(run), "");
