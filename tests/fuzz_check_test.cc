@@ -275,6 +275,20 @@ TEST(FuzzCheck, AStatusReplyIsWholeAtItsLength) {
   EXPECT_TRUE(Has(cut, "reply-truncated")) << Kinds(cut);
 }
 
+// A SysEx left open at the end of DIN out is a broken stream, unless the run ends before
+// the merger's 100 ms stall rule could close it (fresh soak seed 9000195).
+TEST(FuzzCheck, ASysExOpenAtTheEndIsBrokenOnlyPastItsStallTime) {
+  RunResult run = Play("midi F0 01 02 at 1s\nsilence 2s\n");
+  EXPECT_EQ(Kinds(run), "");
+  const size_t f7 = Nth(run, 0xF7, 0);
+  RunResult open = run;
+  open.tx.erase(open.tx.begin() + static_cast<long>(f7), open.tx.end());
+  EXPECT_TRUE(Has(open, "din-stream")) << Kinds(open);
+  RunResult cut = open;
+  cut.cycles = cut.tx.back().cycle + 50 * 16000;
+  EXPECT_FALSE(Has(cut, "din-stream")) << Kinds(cut);
+}
+
 TEST(FuzzCheck, TheHostMissesOrReordersClocks) {
   RunResult run = Play(kSteady);
   EXPECT_EQ(Kinds(run), "");
