@@ -86,6 +86,17 @@ __attribute__((noinline)) void TakeInterruptWork() {
       WithdrawFastWindow();
     }
     SettleStop(t, true);
+    // A silence that ended at or before this edge (its timeout passed with the wire
+    // stopped, nothing to send) is acted on first, whether or not the line got to it: the
+    // edge is then a restart (fresh soak seed 9000344: an edge 55 cycles past it).
+    {
+      uint32_t due;
+      uint8_t byte;
+      bool sends;
+      if (engine.PeekCritical(&due, &byte, &sends) && !sends && !Before(t, due)) {
+        engine.CriticalSent();
+      }
+    }
     const bool restart = !engine.clock_present();
     // The capture interrupt booked this edge's first byte at t + L: the engine's next.
     const bool accepted = engine.OnEdge(t);
