@@ -613,6 +613,9 @@ class Checker {
     size_t reach = 0;      // at most this many of the next edge's clocks go ahead of it
     bool grid = true;      // its clocks' places are known (see ModelPhase)
     size_t owed = 0;       // clocks of earlier edges still to go when it came (CheckClocks)
+    // Where DIN's clocks stop being earlier edges' (or sent ahead of this one) and become
+    // this edge's: din(), but for an early pulse under a negative shift (ModelPhase).
+    uint64_t count_from = 0;
     // Its first byte goes at the pulse plus L and P: unshifted or positively shifted, or a
     // start. A negative shift books the others' on the predicted grid; the filter books every
     // edge's in the main loop, a start's as soon as it can, the others' in its window.
@@ -711,6 +714,7 @@ class Checker {
   void PlacePhase(size_t i) {
     EdgeModel& e = edges_[i];
     e.span = e.divided;
+    e.count_from = e.din();
     if (e.sh.S == 0) return;
     const int64_t s = -e.sh.S;
     const int64_t step = (s + e.s.ppqn - 1) / e.s.ppqn;
@@ -733,6 +737,21 @@ class Checker {
     }
     if (shortest == 0) shortest = 1;
     e.reach = static_cast<size_t>((static_cast<uint64_t>(-e.next) * e.n + shortest - 1) / shortest);
+    // An early pulse finds nothing sent ahead of it: the first clock that could go ahead,
+    // on the predicted grid |now| before the predicted pulse, was neither due nor booked.
+    // Its owed clocks and clock 0 are then due at once on its own grid, pulse + L + now,
+    // and a DIN that follows the host books them from that tick plus the delay, P: on DIN
+    // they may come before the pulse + P. (Under the filter the prediction is the filter's,
+    // within an eighth of the interval and its 4 ms window.)
+    if (i == 0 || e.start) return;
+    const EdgeModel& p = edges_[i - 1];
+    const int64_t first_ahead = static_cast<int64_t>(p.at + p.divided + latency_) + e.now;
+    const uint64_t doubt = kHorizon + 2 * kMs + (e.sh.smooth ? e.divided / 8 + kSmoothLatest : 0);
+    if (static_cast<int64_t>(e.at + doubt) < first_ahead) {
+      e.count_from = static_cast<uint64_t>(std::max<int64_t>(
+          static_cast<int64_t>(e.din() + latency_) + e.now - static_cast<int64_t>(kLineRateSlack),
+          0));
+    }
   }
 
   // ---- The internal clock (README "Internal clock") ----
@@ -1026,8 +1045,8 @@ class Checker {
     bool featured = false;  // that edge's shift was negative or its filter on
     for (size_t i = 0; i < edges_.size(); ++i) {
       EdgeModel& e = edges_[i];
-      const uint64_t at = e.din();
-      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].din() : UINT64_MAX;
+      const uint64_t at = e.count_from;
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : UINT64_MAX;
       const size_t sent_before = ClocksBefore(at);
       if (e.resync) owed_total = sent_before;  // after a stretch too close to tell
       featured |= e.sh.S < 0 || e.sh.smooth;
@@ -1053,8 +1072,14 @@ class Checker {
       // Clocks flow for an edge when clocks-while-stopped is on or the edge starts or
       // continues a run.
       uint64_t burst_end = at + latency_ + (owed + 3) * kCheckedFrameCycles + 64;
-      // (Under the filter an edge's clock 0 goes up to 4 ms after it.)
+      // (Under the filter an edge's clock 0 goes up to 4 ms after it. Following the host,
+      // DIN books the edge's bytes after those handed over before it, up to the booking
+      // horizon past the pulse plus the delay.)
       if (e.sh.smooth && !e.start) burst_end += kSmoothLatest;
+      if (e.sh.S < 0 && !e.start) {
+        burst_end = std::max(burst_end, e.din() + kHorizon + kMs +
+                                            (owed + 3) * kCheckedFrameCycles);
+      }
       e.gives = e.s.clocks_while_stopped || WireRunning(std::min(burst_end, next - 1));
       if (!e.gives || !e.earns) {
         e.clocks_from = owed_total;
@@ -1119,8 +1144,8 @@ class Checker {
     for (const EdgeModel& e : edges_) {
       if (e.s.clocks_while_stopped || !e.judged) continue;
       const size_t i = &e - &edges_[0];
-      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].din() : run_.cycles;
-      for (size_t c = ClocksBefore(e.din()); c < clocks_.size() && clocks_[c] < next; ++c) {
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : run_.cycles;
+      for (size_t c = ClocksBefore(e.count_from); c < clocks_.size() && clocks_[c] < next; ++c) {
         if (!WireRunning(clocks_[c])) {
           Add("clock-while-stopped", clocks_[c], "F8 at " + At(clocks_[c]) +
                                                      " while stopped, with clocks-while-stopped off");
@@ -1148,8 +1173,8 @@ class Checker {
         CheckSpacing(i);
         continue;
       }
-      const uint64_t at = e.din();
-      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].din() : UINT64_MAX;
+      const uint64_t at = e.count_from;
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : UINT64_MAX;
       // A negative shift: the edge's first clocks may have gone ahead of it on the grid the
       // edge before predicted (its own, carried on past N); and when the next edge brought a
       // Start, one armed at this edge kept the next pulse at the pulse (span_alt).
@@ -1158,7 +1183,7 @@ class Checker {
       if (before != nullptr && !before->grid) continue;
       const bool alt = e.sh.S < 0 && i + 1 < edges_.size() && edges_[i + 1].start &&
                        !edges_[i + 1].restart;
-      const int64_t origin = static_cast<int64_t>(at + latency_) + e.now;
+      const int64_t origin = static_cast<int64_t>(e.din() + latency_) + e.now;
       for (size_t k = 0; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
         const uint64_t c = clocks_[e.clocks_from + k];
         if (c >= next) break;  // owed: goes with the next edge's burst
@@ -1211,10 +1236,11 @@ class Checker {
   // their gaps differ by at most a tick, and the 1 us bar.
   void CheckSpacing(size_t i) {
     const EdgeModel& e = edges_[i];
-    const uint64_t at = e.din();
-    const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].din() : UINT64_MAX;
+    const uint64_t at = e.count_from;
+    const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : UINT64_MAX;
     uint64_t lo = UINT64_MAX, hi = 0, hi_at = 0;
-    for (size_t k = 1; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
+    // (A start's clock 0 goes when the main loop books it, off the grid the rest keep.)
+    for (size_t k = e.start ? 2 : 1; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
       const uint64_t a = clocks_[e.clocks_from + k - 1], c = clocks_[e.clocks_from + k];
       if (a < at || c >= next) continue;
       if (BehindEngineByte(a) || BehindEngineByte(c)) continue;
@@ -1319,7 +1345,7 @@ class Checker {
     const EdgeModel& e = edges_[i];
     if (!e.gives || e.clocks == 0 || e.clocks_from >= clocks_.size()) return;
     const uint64_t c = clocks_[e.clocks_from];
-    if (c < e.din()) return;
+    if (c < e.count_from) return;
     const int64_t base = static_cast<int64_t>(e.din() + latency_) + e.now;
     const int64_t lo = base + static_cast<int64_t>(kSmoothEarliest);
     const int64_t hi = base + static_cast<int64_t>(kSmoothLatest);
@@ -1788,7 +1814,7 @@ class Checker {
       return;
     }
     const uint8_t code = m.bytes.size() >= 5 ? m.bytes[4] : 0;
-    const size_t whole = code == 0x41 ? 23 : code == 0x44 ? 16 : code == 0x45 ? 39 : code == 0x7F ? 8 : 0;
+    const size_t whole = code == 0x41 ? 23 : code == 0x44 ? 16 : code == 0x45 ? 47 : code == 0x7F ? 8 : 0;
     if (m.bytes.size() != whole) {
       Add("reply-truncated", m.at, "a settings reply of " + std::to_string(m.bytes.size()) +
                                        " bytes: " + Hex(m.bytes));
