@@ -15,7 +15,8 @@ const char* const kViolationKinds[] = {
     "start-downbeat",   "start-while-running", "start-cause",    "start-missing",
     "song-position",    "thru-invented",      "thru-while-off",  "usb-out-dropped",
     "reply-truncated",  "reply-value",        "request-leak",    "usb-order",
-    "usb-lost",         "crash",              "running-status",
+    "usb-lost",         "crash",              "running-status",  "internal-timing",
+    "clock-ahead",      "smooth-window",
 };
 const size_t kViolationKindCount = sizeof(kViolationKinds) / sizeof(kViolationKinds[0]);
 
@@ -38,6 +39,14 @@ constexpr uint64_t kDebounce = 5 * kMs;
 constexpr uint64_t kLongPress = 1000 * kMs;
 constexpr uint64_t kMaxInterval = 60ULL * 16000000;  // 1 BPM at 1 PPQN
 constexpr uint64_t kMaxGrace = kMs / 2;
+// A clock or transport byte is booked on the line this long before it is due (README "How
+// it keeps time"): one booked before an edge came may still leave after it.
+constexpr uint64_t kHorizon = 8192;
+// The clock shift's settings come in steps of 10 us.
+constexpr int64_t kShiftStep = 160;
+// The jitter filter's window for a pulse's clock 0, after the pulse plus L and the shift.
+constexpr uint64_t kSmoothEarliest = kMs / 2;
+constexpr uint64_t kSmoothLatest = 4 * kMs;
 
 bool IsRealTime(uint8_t b) { return b >= 0xF8; }
 bool IsEngineRealTime(uint8_t b) { return b == 0xF8 || b == 0xFA || b == 0xFB || b == 0xFC; }
@@ -281,6 +290,47 @@ uint8_t Answer(const Bytes& m, Settings* s) {
   return 0x41;
 }
 
+// The clock shift and the jitter filter as the README ("Clock shift and the jitter filter")
+// says they reach the outputs, for one set of settings. The engine runs at the earlier of
+// the two shifts and the later output follows it by the difference; at 48 and 96 PPQN a
+// negative shift and the filter are not applied. DIN carries every engine byte P later than
+// an engine at shift S would send it, S being the negative part of the engine's shift: once
+// a negative shift has phased in, DIN's clocks sit P + S = DIN's shift off the unshifted
+// grid; a Start at the pulse, a timeout's Stop and a positive shift sit P off it.
+struct Shift {
+  int64_t P = 0;     // ticks, >= 0
+  int64_t S = 0;     // ticks, <= 0: clocks go ahead of the predicted pulse
+  int64_t H = 0;     // the host's copy of a byte comes this long after DIN's (either sign)
+  int64_t epos = 0;  // the engine's positive shift: its timeout, and so its silence, this late
+  bool smooth = false;
+};
+
+Shift ShiftOf(const Settings& s) {
+  const bool high = s.ppqn > 24;
+  int64_t d = s.din_shift_10us * kShiftStep, u = s.usb_shift_10us * kShiftStep;
+  if (high) {
+    d = std::max<int64_t>(d, 0);
+    u = std::max<int64_t>(u, 0);
+  }
+  Shift x;
+  x.S = std::min<int64_t>(std::min(d, u), 0);
+  x.P = d - x.S;
+  x.H = u - d;
+  x.epos = std::max<int64_t>(std::min(d, u), 0);
+  x.smooth = s.smooth != 0 && !high;
+  return x;
+}
+
+// Every setting the engine or the outputs act on.
+bool SameEngineSettings(const Settings& a, const Settings& b) {
+  return a.ppqn == b.ppqn && a.reset_mode == b.reset_mode &&
+         a.timeout_multiple == b.timeout_multiple &&
+         a.clocks_while_stopped == b.clocks_while_stopped && a.auto_start == b.auto_start &&
+         a.thru == b.thru && a.glitch_us == b.glitch_us && a.tempo_deci_bpm == b.tempo_deci_bpm &&
+         a.on_stop == b.on_stop && a.din_shift_10us == b.din_shift_10us &&
+         a.usb_shift_10us == b.usb_shift_10us && a.smooth == b.smooth;
+}
+
 struct Request {
   uint64_t at;
   int source;  // 0 DIN in, 1 the host
@@ -394,6 +444,15 @@ class Checker {
       q.reply_code = Answer(q.bytes, &stored);
       q.after = stored;
       if (q.reply_code == 0x41) q.reply = ReplyAll(stored, status);
+    }
+    max_delay_ = static_cast<uint64_t>(ShiftOf(sc_.settings).P);
+    max_host_ahead_ = static_cast<uint64_t>(std::max<int64_t>(-ShiftOf(sc_.settings).H, 0));
+    max_host_behind_ = static_cast<uint64_t>(std::max<int64_t>(ShiftOf(sc_.settings).H, 0));
+    for (const Request& q : requests_) {
+      const Shift x = ShiftOf(q.after);
+      max_delay_ = std::max(max_delay_, static_cast<uint64_t>(x.P));
+      max_host_ahead_ = std::max(max_host_ahead_, static_cast<uint64_t>(std::max<int64_t>(-x.H, 0)));
+      max_host_behind_ = std::max(max_host_behind_, static_cast<uint64_t>(std::max<int64_t>(x.H, 0)));
     }
   }
 
@@ -560,23 +619,55 @@ class Checker {
     size_t clocks_from = 0;  // index into clocks_ of its first clock
     size_t clocks = 0;       // how many it owns
     bool handover = false;   // it takes over from the internal clock: no Start owed
+    // The shift and filter in force (ShiftOf), and where they put this edge's clocks.
+    Shift sh;
+    uint64_t gone = 0;     // the engine's timeout (deadline + sh.epos): an edge after it restarts
+    uint64_t stop_at = 0;  // where the timeout's Stop goes on DIN: deadline + sh.P
+    bool start = false;    // a restart, or it carries a Start or Continue: its bytes at the pulse
+    // A negative shift's phase (ModelPhase): this edge's clock 0 lies `now` off the grid of a
+    // positive one, the next edge's `next` off it (both <= 0); the interval is divided over
+    // `span`, or `span_alt` when a Start armed at this edge kept the next one at the pulse.
+    int64_t now = 0, next = 0;
+    uint64_t span = 0, span_alt = 0;
+    size_t reach = 0;      // at most this many of the next edge's clocks go ahead of it
+    bool grid = true;      // its clocks' places are known (see ModelPhase)
+    size_t owed = 0;       // clocks of earlier edges still to go when it came (CheckClocks)
+    // Where DIN's clocks stop being earlier edges' (or sent ahead of this one) and become
+    // this edge's: din(), but for an early pulse under a negative shift (ModelPhase).
+    uint64_t count_from = 0;
+    // Its first byte goes at the pulse plus L and P: unshifted or positively shifted, or a
+    // start. A negative shift books the others' on the predicted grid; the filter books every
+    // edge's in the main loop, a start's as soon as it can, the others' in its window.
+    bool at_pulse() const { return !sh.smooth && (start || sh.S == 0); }
+    // The edge as DIN sees it: its engine bytes come P later.
+    uint64_t din() const { return at + static_cast<uint64_t>(sh.P); }
   };
 
   void ModelEdges() {
     Settings engine = StoredAt(0);
-    uint64_t last = 0, deadline = 0, last_interval = 0;
+    uint64_t last = 0, deadline = 0, gone = 0, stop_at = 0, last_interval = 0;
     bool present = false, judged = true;
+    Shift sh = ShiftOf(engine);
     for (const Edge& e : run_.edges) {
-      if (present && e.at > deadline) {
+      if (present && e.at > gone) {
         present = false;
         // New settings are taken while no clock is present.
         if (ChangeNear(deadline, 5 * kMs)) judged = false;
       }
+      // Following the host, DIN's timeout Stop is handed to the delay up to kStopLead (2048
+      // ticks) before it is due: an edge that close to the timeout may find the clock gone.
+      if (present && sh.P != 0 && e.at + 2048 + 64 > deadline && e.at <= gone + 64) judged = false;
       if (!present) {
         const Settings now = StoredAt(e.at);
         if (ChangeNear(e.at, 5 * kMs)) judged = false;
+        // New settings wait for the delay line to empty (the timeout's Stop on DIN) and the
+        // next housekeeping pass, 4 ms apart: a restart sooner than that may keep the old.
+        if (!SameEngineSettings(now, engine) && !edges_.empty() && e.at < stop_at + 8 * kMs) {
+          judged = false;
+        }
         if (now.ppqn != engine.ppqn) last_interval = 0;
         engine = now;
+        sh = ShiftOf(engine);
       }
       const uint64_t glitch = std::min<uint64_t>(engine.glitch_us * kUs,
                                                  320000 / engine.ppqn / 2);
@@ -587,6 +678,7 @@ class Checker {
       m.at = e.at;
       m.restart = !present;
       m.s = engine;
+      m.sh = sh;
       m.n = static_cast<uint8_t>(engine.ppqn > 24 ? 1 : 24 / engine.ppqn);
       m.k = static_cast<uint8_t>(engine.ppqn > 24 ? engine.ppqn / 24 : 1);
       const uint64_t fallback = 8000000 / engine.ppqn;
@@ -601,11 +693,83 @@ class Checker {
       }
       const uint64_t grace = std::min(m.basis / 8, kMaxGrace);
       m.deadline = e.at + engine.timeout_multiple * m.basis + grace;
+      m.gone = m.deadline + static_cast<uint64_t>(sh.epos);
+      m.stop_at = m.deadline + static_cast<uint64_t>(sh.P);
       m.judged = judged;
+      m.start = m.restart;
       edges_.push_back(m);
       last = e.at;
       deadline = m.deadline;
+      gone = m.gone;
+      stop_at = m.stop_at;
       present = true;
+    }
+  }
+
+  // Which edges carry a Start or Continue: the last edge whose DIN time is not after it,
+  // when it comes within the edge's first bytes (L and a burst of owed clocks).
+  void ModelStarts() {
+    for (const TxByte& x : transport_) {
+      if (x.byte != 0xFA && x.byte != 0xFB) continue;
+      size_t e = edges_.size();
+      for (size_t i = 0; i < edges_.size() && edges_[i].din() <= x.cycle; ++i) e = i;
+      if (e < edges_.size() && x.cycle <= edges_[e].din() + 640 + 26 * kCheckedFrameCycles) {
+        edges_[e].start = true;
+      }
+    }
+  }
+
+  // A negative shift (README "Start and the downbeat with a negative shift"): the first
+  // pulse after a start goes at the pulse; from there the grid moves ahead by |s| / PPQN a
+  // pulse (each interval divided over a span that much shorter) until it reaches the shift.
+  // A clock goes ahead of its pulse only while it lies within the shift of where the pulse
+  // is predicted: at most ceil(|s| x N / span) of them (the span is the interval once phased
+  // in). Under the filter the span is the filtered interval, which the checker does not
+  // model: it takes the shortest span the filter can give (a re-lock bounds its estimate to
+  // an eighth of the interval, its window to 4 ms), 3/4 of the interval less 4 ms and a step.
+  void ModelPhase() {
+    for (size_t i = 0; i < edges_.size(); ++i) PlacePhase(i);
+  }
+  void PlacePhase(size_t i) {
+    EdgeModel& e = edges_[i];
+    e.span = e.divided;
+    e.count_from = e.din();
+    if (e.sh.S == 0) return;
+    const int64_t s = -e.sh.S;
+    const int64_t step = (s + e.s.ppqn - 1) / e.s.ppqn;
+    e.now = e.start || i == 0 ? 0 : edges_[i - 1].next;
+    e.next = -std::min(-e.now + step, s);
+    const int64_t span = static_cast<int64_t>(e.divided) + e.next - e.now;
+    e.span = span > e.n ? static_cast<uint64_t>(span) : e.divided;
+    // A phase-in step of half an interval or more (|s| / PPQN against a fast pulse: 20 ms
+    // at 24 PPQN and 3000 BPM is a whole interval a pulse) leaves no span to divide: the
+    // clocks go at the line rate to catch up with the shift, and only the count and the
+    // reach are judged.
+    e.grid = 2 * span > static_cast<int64_t>(e.divided);
+    e.span_alt = static_cast<uint64_t>(static_cast<int64_t>(e.divided) - e.now);
+    uint64_t shortest = e.span;
+    if (e.sh.smooth) {
+      const uint64_t lo = e.divided * 3 / 4;
+      const uint64_t st = static_cast<uint64_t>(step);
+      shortest = std::max<uint64_t>(lo > 4 * kMs + st ? lo - 4 * kMs - st : 0,
+                                    e.divided / 4);
+    }
+    if (shortest == 0) shortest = 1;
+    e.reach = static_cast<size_t>((static_cast<uint64_t>(-e.next) * e.n + shortest - 1) / shortest);
+    // An early pulse finds nothing sent ahead of it: the first clock that could go ahead,
+    // on the predicted grid |now| before the predicted pulse, was neither due nor booked.
+    // Its owed clocks and clock 0 are then due at once on its own grid, pulse + L + now,
+    // and a DIN that follows the host books them from that tick plus the delay, P: on DIN
+    // they may come before the pulse + P. (Under the filter the prediction is the filter's,
+    // within an eighth of the interval and its 4 ms window.)
+    if (i == 0 || e.start) return;
+    const EdgeModel& p = edges_[i - 1];
+    const int64_t first_ahead = static_cast<int64_t>(p.at + p.divided + latency_) + e.now;
+    const uint64_t doubt = kHorizon + 2 * kMs + (e.sh.smooth ? e.divided / 8 + kSmoothLatest : 0);
+    if (static_cast<int64_t>(e.at + doubt) < first_ahead) {
+      e.count_from = static_cast<uint64_t>(std::max<int64_t>(
+          static_cast<int64_t>(e.din() + latency_) + e.now - static_cast<int64_t>(kLineRateSlack),
+          0));
     }
   }
 
@@ -624,7 +788,7 @@ class Checker {
       if (e.at > t) break;
       last = &e;
     }
-    if (last == nullptr || t > last->deadline) return false;
+    if (last == nullptr || t > last->gone) return false;
     // A restart edge after a settings change: the firmware takes new settings afresh and
     // may time that edge out at its own first-edge rule (issue 11's pending settings bugs);
     // whether the clock is present is then not this model's to say.
@@ -639,18 +803,28 @@ class Checker {
     for (const TxByte& x : transport_) {
       if (x.byte != 0xFC || x.cycle <= last->at || x.cycle >= t) continue;
       bool caused = false;
-      for (const Press& p : presses_) caused |= x.cycle >= p.down && x.cycle <= p.down + 30 * kMs;
-      for (uint64_t r : reset_rises_) caused |= x.cycle >= r && x.cycle <= r + 30 * kMs;
-      for (const auto& g : gate_changes_) caused |= x.cycle >= g.first && x.cycle <= g.first + 30 * kMs;
+      // (DIN follows the host by up to 40 ms: a Stop from the button goes that much later.)
+      const uint64_t w = 30 * kMs + max_delay_;
+      for (const Press& p : presses_) caused |= x.cycle >= p.down && x.cycle <= p.down + w;
+      for (uint64_t r : reset_rises_) caused |= x.cycle >= r && x.cycle <= r + w;
+      for (const auto& g : gate_changes_) caused |= x.cycle >= g.first && x.cycle <= g.first + w;
       if (!caused) return false;
     }
     return true;
   }
 
+  // How a walk knows its clocks' places. kFromLast: a held clock after a negative shift goes
+  // on past the clocks sent ahead of the pulse that never came (how many is the unearned
+  // rule's to judge): the first clock past the catch-up gives its index by its place.
+  // kSpacing: the grid is the jitter filter's, which the checker does not model: past the
+  // catch-up the clocks keep the spacing they start at (within a tick and the 1 us bar).
+  enum class Walk { kExact, kFromLast, kSpacing };
+
   // Walks the clocks after `after` against origin + round(k * num / den) from clock
   // `first`, up to the next Stop or the hand-over edge; marks them internal.
   void WalkInternal(uint64_t after, uint64_t origin, uint64_t num, uint64_t den,
-                    uint64_t first, bool held, std::vector<bool>* internal) {
+                    uint64_t first, bool held, std::vector<bool>* internal,
+                    Walk walk = Walk::kExact) {
     uint64_t stop = UINT64_MAX;
     for (const TxByte& x : transport_) {
       if (x.byte == 0xFC && x.cycle > after) {
@@ -665,32 +839,49 @@ class Checker {
         break;
       }
     }
-    const uint64_t edge_at = edge < edges_.size() ? edges_[edge].at : UINT64_MAX;
+    // (The edge as DIN sees it: its own bytes come its shift later.)
+    const uint64_t edge_at = edge < edges_.size() ? edges_[edge].din() : UINT64_MAX;
     if (edge < edges_.size() && edge_at < stop) {
       edges_[edge].handover = true;
       // (At 48/96 PPQN a clock's span is 2 or 4 intervals.)
       edges_[edge].divided = (edges_[edge].n * num + den / 2) / den / edges_[edge].k;
+      PlacePhase(edge);
     }
     uint64_t k = first;
     bool catching_up = held;
-    uint64_t prev = 0;
+    uint64_t prev = 0, spacing = 0;
+    size_t on_grid = 0;  // clocks past the catch-up
     for (size_t c = ClocksBefore(after + 1); c < clocks_.size(); ++c) {
       const uint64_t at = clocks_[c];
       if (at > stop) break;
-      const uint64_t ideal = origin + (2 * k * num + den) / (2 * den);
+      // Past the catch-up: in kFromLast and kSpacing the first clock that is not back to back.
+      if (catching_up && walk != Walk::kExact && prev != 0 &&
+          at - prev > kCheckedFrameCycles + kLineRateSlack) {
+        catching_up = false;
+        if (walk == Walk::kFromLast && at > origin) k = ((at - origin) * den + num / 2) / num;
+      }
+      uint64_t ideal = origin + (2 * k * num + den) / (2 * den);
+      uint64_t bar = kTimingBar;
+      if (walk == Walk::kSpacing && !catching_up) {
+        // (Each step of an exact division is its span / N, give or take one tick.)
+        if (on_grid == 1) spacing = at - prev;
+        ideal = on_grid < 2 ? at : prev + spacing;
+        bar = kTimingBar + 1;
+        ++on_grid;
+      }
       const uint64_t diff = at > ideal ? at - ideal : ideal - at;
       // Past the edge only a clock booked ahead on the grid is still the internal clock's.
       if (edge_at != UINT64_MAX && at >= edge_at + 8192 + 640) break;
-      if (edge_at != UINT64_MAX && at >= edge_at && diff > kTimingBar) break;
+      if (edge_at != UINT64_MAX && at >= edge_at && diff > bar) break;
       (*internal)[c] = true;
       internal_cycles_.push_back(at);
-      if (catching_up && at > ideal + kTimingBar) {
+      if (catching_up && (walk != Walk::kExact || at > ideal + kTimingBar)) {
         if (prev != 0 && at - prev > kCheckedFrameCycles + kLineRateSlack) {
           Add("internal-timing", at, "a held clock owed at " + At(ideal) + " is not back to back");
         }
       } else {
         catching_up = false;
-        if (diff > kTimingBar) {
+        if (diff > bar) {
           Add("internal-timing", at, "internal clock " + std::to_string(k) + " off its ideal " +
                                       At(ideal) + " by " + Us(diff));
           return;
@@ -717,15 +908,15 @@ class Checker {
       const uint64_t head = x.cycle;
       size_t e = edges_.size();
       size_t candidates = 0;
-      for (size_t i = 0; i < edges_.size() && edges_[i].at + latency_ <= head + kLatencySpread; ++i) {
+      for (size_t i = 0; i < edges_.size() && edges_[i].din() + latency_ <= head + kLatencySpread; ++i) {
         e = i;
-        if (edges_[i].at + latency_ + 2 * kCheckedFrameCycles + kLineRateSlack >= head) ++candidates;
+        if (edges_[i].din() + latency_ + 2 * kCheckedFrameCycles + kLineRateSlack >= head) ++candidates;
       }
       if (e == edges_.size() || edges_[e].k == 1) continue;
-      if (head > edges_[e].at + latency_ + 26 * kCheckedFrameCycles) continue;  // not an edge's
+      if (head > edges_[e].din() + latency_ + 26 * kCheckedFrameCycles) continue;  // not an edge's
       if (anchor[e] == 0) anchor[e] = 1;
       // Waited behind another byte, with more than one edge that could have sent it.
-      const bool waited = head > edges_[e].at + latency_ + kLatencySpread;
+      const bool waited = head > edges_[e].din() + latency_ + kLatencySpread;
       if (waited && candidates > 1) {
         for (size_t i = e + 1 - candidates; i <= e; ++i) unclear[i] = true;
       }
@@ -747,7 +938,9 @@ class Checker {
   }
 
   void ModelInternal() {
+    ModelStarts();
     latency_ = Latency();
+    ModelPhase();
     ModelGroups();
     std::vector<bool> internal(clocks_.size(), false);
     for (size_t t = 0; t < transport_.size(); ++t) {
@@ -756,7 +949,7 @@ class Checker {
       bool with_edge = false;
       for (const EdgeModel& e : edges_) {
         if (e.at > x.cycle) break;
-        with_edge |= x.cycle <= e.at + latency_ + 26 * kCheckedFrameCycles;
+        with_edge |= x.cycle <= e.din() + latency_ + 26 * kCheckedFrameCycles;
       }
       if (with_edge) continue;
       // What asked for it, with no clock on the jack at that moment: a press, or a reset
@@ -772,14 +965,14 @@ class Checker {
       for (const Press& p : presses_) {
         const uint64_t ev = p.is_long ? p.down + kLongPress : p.up;
         const uint64_t settled = p.is_long && x.byte == 0xFB ? std::max(ev, merged_end) : ev;
-        asked |= x.cycle >= ev && x.cycle <= settled + 60 * kMs && !ClockPresentAt(ev);
+        asked |= x.cycle >= ev && x.cycle <= settled + 60 * kMs + max_delay_ && !ClockPresentAt(ev);
       }
       std::vector<uint64_t> rises = reset_rises_;
       for (const auto& g : gate_changes_) {
         if (g.second) rises.push_back(g.first);  // a gate's rise is a reset in trigger mode
       }
       for (uint64_t r : rises) {
-        asked |= x.cycle >= r && x.cycle <= r + 30 * kMs && !ClockPresentAt(r) &&
+        asked |= x.cycle >= r && x.cycle <= r + 30 * kMs + max_delay_ && !ClockPresentAt(r) &&
                  InternalSettingsAt(r).reset_mode == ResetMode::kTrigger;
       }
       if (!asked) continue;  // CheckStarts says what is wrong with it
@@ -791,8 +984,10 @@ class Checker {
     for (size_t i = 0; i < edges_.size(); ++i) {
       const EdgeModel& e = edges_[i];
       const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : run_.cycles;
-      if (e.s.on_stop != OnStop::kHold || e.restart || next <= e.deadline + kLineRateSlack ||
-          !WireRunning(e.deadline)) {
+      // (With a shift the held clock takes over at the engine's timeout, and DIN sees it
+      // where it sees the timeout's Stop, stop_at.)
+      if (e.s.on_stop != OnStop::kHold || e.restart || next <= e.gone + kLineRateSlack ||
+          !WireRunning(e.stop_at)) {
         continue;
       }
       if (e.k > 1) {
@@ -805,11 +1000,26 @@ class Checker {
         }
         const uint64_t next = count % e.k;  // the group index of the edge after this one
         const uint64_t ahead = (e.k - next) % e.k + 1;
-        WalkInternal(e.deadline - 1, e.at + latency_ + ahead * e.divided, e.divided * e.k, 1, 0,
+        WalkInternal(e.gone - 1, e.din() + latency_ + ahead * e.divided, e.divided * e.k, 1, 0,
                      true, &internal);
-        continue;
+      } else {
+        // On the grid of the last edge's clocks. After a negative shift it goes on from the
+        // clocks already sent ahead; under the filter on the filter's grid (kSpacing).
+        const Walk walk =
+            e.sh.smooth ? Walk::kSpacing : e.sh.S < 0 ? Walk::kFromLast : Walk::kExact;
+        WalkInternal(e.gone - 1,
+                     static_cast<uint64_t>(static_cast<int64_t>(e.din() + latency_) + e.now),
+                     e.span, e.n, e.n, true, &internal, walk);
       }
-      WalkInternal(e.deadline - 1, e.at + latency_, e.divided, e.n, e.n, true, &internal);
+      // DIN following the host gets every engine byte its delay later (README "Two
+      // outputs"), the held clock's catch-up at the timeout too: on DIN at stop_at.
+      const size_t first = ClocksBefore(e.gone);
+      if (e.sh.P > e.sh.epos && e.judged && first < clocks_.size() && internal[first] &&
+          clocks_[first] + kLineRateSlack < e.stop_at) {
+        Add("internal-timing", clocks_[first],
+            "the held clock's first clock left DIN at " + At(clocks_[first]) + ", before the "
+            "timeout plus DIN's delay behind the host (" + At(e.stop_at) + ")");
+      }
     }
     std::vector<uint64_t> kept;
     for (size_t c = 0; c < clocks_.size(); ++c) {
@@ -825,13 +1035,15 @@ class Checker {
 
   uint64_t Latency() {
     // L: the most common delay from an edge to its first byte, over edges that found the
-    // line free.
+    // line free, as DIN sees them (a shift's P later); only edges whose first byte goes at
+    // the pulse (not a negative shift's or the filter's, but for a start).
     std::vector<uint64_t> d;
     for (const EdgeModel& e : edges_) {
-      const size_t i = ByteAtOrAfter(e.at);
+      if (!e.at_pulse()) continue;
+      const size_t i = ByteAtOrAfter(e.din());
       if (i >= run_.tx.size()) continue;
-      if (i > 0 && run_.tx[i - 1].cycle + kCheckedFrameCycles + 320 > e.at) continue;
-      const uint64_t delay = run_.tx[i].cycle - e.at;
+      if (i > 0 && run_.tx[i - 1].cycle + kCheckedFrameCycles + 320 > e.din()) continue;
+      const uint64_t delay = run_.tx[i].cycle - e.din();
       if (delay <= 640 && IsEngineRealTime(run_.tx[i].byte)) d.push_back(delay);
     }
     if (d.empty()) return 176;
@@ -839,24 +1051,54 @@ class Checker {
     return d[d.size() / 2];
   }
 
+  // Every accepted edge accounts for exactly N clocks (DESIGN.md items 4-6), counted on DIN,
+  // where an edge's clocks come its shift's P later. A negative shift sends up to `reach`
+  // of the next pulse's clocks ahead of it (README "Clock shift": the rule replaces "no
+  // clock before its edge", kind clock-ahead); those a start or a silence leaves with no
+  // pulse of their own are unearned, and each stop may leave no more than that rule allows.
+  // The filter sends none ahead: never more than N x pulses out, exactly that many at a Stop.
   void CheckClocks() {
     if (latency_ > 320) Add("latency", 0, "L is " + Us(latency_) + ", above 20 us");
-    size_t owed_total = 0;  // clocks owed by the edges before this one
+    size_t owed_total = 0;  // clocks owed by the edges before this one, and those unearned
+    size_t reach = 0;       // of this edge's clocks, how many the last that gave may have sent
+    bool featured = false;  // that edge's shift was negative or its filter on
     for (size_t i = 0; i < edges_.size(); ++i) {
       EdgeModel& e = edges_[i];
-      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : UINT64_MAX;
-      const size_t sent_before = ClocksBefore(e.at);
+      const uint64_t at = e.count_from;
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : UINT64_MAX;
+      const size_t sent_before = ClocksBefore(at);
       if (e.resync) owed_total = sent_before;  // after a stretch too close to tell
-      if (sent_before > owed_total && e.judged) {
-        Add("clock-early", e.at, std::to_string(sent_before - owed_total) +
+      featured |= e.sh.S < 0 || e.sh.smooth;
+      if (sent_before > owed_total + reach && e.judged) {
+        if (featured) {
+          Add("clock-ahead", at, std::to_string(sent_before - owed_total) + " clock(s) before " +
+                                     "the edge at " + At(e.at) + " that no earlier edge owed; " +
+                                     "a negative shift may send " + std::to_string(reach) +
+                                     " ahead of it");
+        } else {
+          Add("clock-early", at, std::to_string(sent_before - owed_total) +
                                      " clock(s) before the edge at " + At(e.at) +
                                      " that no earlier edge owed");
+        }
+        owed_total = sent_before;
+      } else if (sent_before > owed_total && e.start) {
+        // Sent ahead for a pulse that came after a silence, or with a Start (whose downbeat
+        // follows it): they are no pulse's, unearned.
         owed_total = sent_before;
       }
-      const size_t owed = owed_total - std::min(owed_total, sent_before);
+      e.owed = owed_total - std::min(owed_total, sent_before);
+      const size_t owed = e.owed;
       // Clocks flow for an edge when clocks-while-stopped is on or the edge starts or
       // continues a run.
-      const uint64_t burst_end = e.at + latency_ + (owed + 3) * kCheckedFrameCycles + 64;
+      uint64_t burst_end = at + latency_ + (owed + 3) * kCheckedFrameCycles + 64;
+      // (Under the filter an edge's clock 0 goes up to 4 ms after it. Following the host,
+      // DIN books the edge's bytes after those handed over before it, up to the booking
+      // horizon past the pulse plus the delay.)
+      if (e.sh.smooth && !e.start) burst_end += kSmoothLatest;
+      if (e.sh.S < 0 && !e.start) {
+        burst_end = std::max(burst_end, e.din() + kHorizon + kMs +
+                                            (owed + 3) * kCheckedFrameCycles);
+      }
       e.gives = e.s.clocks_while_stopped || WireRunning(std::min(burst_end, next - 1));
       if (!e.gives || !e.earns) {
         e.clocks_from = owed_total;
@@ -867,8 +1109,8 @@ class Checker {
       const uint64_t first_by = burst_end + kCheckedFrameCycles;  // a merged byte may hold it one frame
       const size_t by_then = ClocksBefore(first_by + 1);
       if (by_then < owed_total + 1 && e.judged && first_by < run_.cycles) {
-        Add("clock-lost", e.at, "no first clock for the edge at " + At(e.at) + " by " +
-                                    Us(first_by - e.at) + " after it");
+        Add("clock-lost", at, "no first clock for the edge at " + At(e.at) + " by " +
+                                  Us(first_by - e.at) + " after it");
         // Count on from what went out, so one lost clock is reported once.
         owed_total = by_then;
         e.clocks_from = owed_total;
@@ -877,7 +1119,7 @@ class Checker {
       // Without clocks while stopped a Stop cuts the rest of the interval's clocks.
       if (!e.s.clocks_while_stopped) {
         for (const TxByte& x : transport_) {
-          if (x.byte == 0xFC && x.cycle > e.at && x.cycle < next) {
+          if (x.byte == 0xFC && x.cycle > at && x.cycle < next) {
             const size_t by_stop = ClocksBefore(x.cycle);
             if (by_stop < owed_total + mine) mine = by_stop > owed_total ? by_stop - owed_total : 0;
             break;
@@ -886,21 +1128,30 @@ class Checker {
       }
       e.clocks = mine;
       owed_total += mine;
+      reach = e.reach;
+      featured = e.sh.S < 0 || e.sh.smooth;
     }
-    // The end: everything owed went out, but for the last edge's clocks not yet due.
+    // The end: everything owed went out, but for the last edge's clocks not yet due, and
+    // what its negative shift may have sent ahead of a pulse that never came.
     if (!edges_.empty() && edges_.back().judged) {
       const EdgeModel& e = edges_.back();
       size_t not_due = 0;
       if (e.gives) {
+        const int64_t origin = static_cast<int64_t>(e.din() + latency_) + e.now +
+                               (e.sh.smooth ? static_cast<int64_t>(kSmoothLatest) : 0);
         for (size_t k = 0; k < e.clocks; ++k) {
-          not_due += e.at + latency_ + k * e.divided / e.n + kCheckedFrameCycles * 3 >= run_.cycles;
+          not_due += origin + static_cast<int64_t>(k * e.span / e.n + kCheckedFrameCycles * 3) >=
+                     static_cast<int64_t>(run_.cycles);
         }
       }
       const size_t sent = clocks_.size();
-      if (sent > owed_total) {
+      if (sent > owed_total + reach) {
         Add("clock-invented", run_.cycles, std::to_string(sent - owed_total) +
                                                " more clocks than the edges owe (" +
-                                               std::to_string(owed_total) + ")");
+                                               std::to_string(owed_total) + ")" +
+                                               (reach ? ", " + std::to_string(reach) +
+                                                            " of them may be unearned"
+                                                      : std::string("")));
       } else if (sent + not_due < owed_total) {
         Add("clock-lost", run_.cycles, std::to_string(owed_total - sent - not_due) +
                                            " clocks owed never went out (" +
@@ -912,8 +1163,8 @@ class Checker {
     for (const EdgeModel& e : edges_) {
       if (e.s.clocks_while_stopped || !e.judged) continue;
       const size_t i = &e - &edges_[0];
-      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : run_.cycles;
-      for (size_t c = ClocksBefore(e.at); c < clocks_.size() && clocks_[c] < next; ++c) {
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : run_.cycles;
+      for (size_t c = ClocksBefore(e.count_from); c < clocks_.size() && clocks_[c] < next; ++c) {
         if (!WireRunning(clocks_[c])) {
           Add("clock-while-stopped", clocks_[c], "F8 at " + At(clocks_[c]) +
                                                      " while stopped, with clocks-while-stopped off");
@@ -923,54 +1174,135 @@ class Checker {
     }
   }
 
+  // Whether clock c (a cycle on the wire) follows an engine byte at the line rate.
+  bool BehindEngineByte(uint64_t c) const {
+    const size_t bi = ByteAtOrAfter(c);
+    return bi > 0 && EngineByte(bi - 1) &&
+           c <= run_.tx[bi - 1].cycle + kCheckedFrameCycles + kLineRateSlack;
+  }
+
   // Each clock on its division of the interval, unless it follows an engine byte at the
-  // line rate; merged bytes never move a clock.
+  // line rate; merged bytes never move a clock. With a shift the division is the edge's
+  // grid on DIN: edge + L + P, plus a negative shift's phase, then k x span / N.
   void CheckTiming() {
     for (size_t i = 0; i < edges_.size(); ++i) {
       const EdgeModel& e = edges_[i];
       if (!e.gives || !e.judged || e.clocks == 0) continue;
-      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : UINT64_MAX;
+      if (e.sh.smooth) {
+        CheckSpacing(i);
+        continue;
+      }
+      const uint64_t at = e.count_from;
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : UINT64_MAX;
+      // A negative shift: the edge's first clocks may have gone ahead of it on the grid the
+      // edge before predicted (its own, carried on past N); and when the next edge brought a
+      // Start, one armed at this edge kept the next pulse at the pulse (span_alt).
+      if (!e.grid) continue;
+      const EdgeModel* before = e.sh.S < 0 && !e.start && i > 0 ? &edges_[i - 1] : nullptr;
+      if (before != nullptr && !before->grid) continue;
+      const bool alt = e.sh.S < 0 && i + 1 < edges_.size() && edges_[i + 1].start &&
+                       !edges_[i + 1].restart;
+      const int64_t origin = static_cast<int64_t>(e.din() + latency_) + e.now;
       for (size_t k = 0; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
         const uint64_t c = clocks_[e.clocks_from + k];
         if (c >= next) break;  // owed: goes with the next edge's burst
-        const size_t bi = ByteAtOrAfter(c);
-        uint64_t expected = e.at + latency_ + k * e.divided / e.n;
-        uint64_t tolerance = kTimingBar;
-        if (k == 0) continue;  // CheckFirstBytes judges it
-        if (bi > 0) {
-          const TxByte& prev = run_.tx[bi - 1];
-          if (prev.cycle + kCheckedFrameCycles + kTimingBar > expected &&
-              prev.cycle >= clocks_[e.clocks_from + k - 1] && EngineByte(bi - 1)) {
-            expected = std::max(expected, prev.cycle + kCheckedFrameCycles);
-            tolerance = kLineRateSlack;
-          }
+        const bool predicted = before != nullptr && k < before->reach && c < at + kHorizon + kMs;
+        if (k == 0) {
+          // CheckFirstBytes judges a first byte at the pulse. A negative shift's clock 0
+          // that did not go ahead went in the burst the main loop booked on the edge:
+          // nothing fixes when (clock-lost bounds it).
+          if (e.at_pulse() || !predicted || c >= at) continue;
         }
-        const uint64_t diff = c > expected ? c - expected : expected - c;
-        if (diff > tolerance) {
+        int64_t expected[3];
+        size_t count = 0;
+        expected[count++] = origin + static_cast<int64_t>(k * e.span / e.n);
+        if (alt) expected[count++] = origin + static_cast<int64_t>(k * e.span_alt / e.n);
+        if (predicted) {
+          expected[count++] = static_cast<int64_t>(before->din() + latency_) + before->now +
+                              static_cast<int64_t>((e.n + k) * before->span / before->n);
+        }
+        const size_t bi = ByteAtOrAfter(c);
+        uint64_t best = UINT64_MAX;
+        bool within = false;
+        for (size_t x = 0; x < count; ++x) {
+          uint64_t want = expected[x] > 0 ? static_cast<uint64_t>(expected[x]) : 0;
+          uint64_t tolerance = kTimingBar;
+          if (bi > 0 && e.clocks_from + k > 0) {
+            const TxByte& prev = run_.tx[bi - 1];
+            if (prev.cycle + kCheckedFrameCycles + kTimingBar > want &&
+                prev.cycle >= clocks_[e.clocks_from + k - 1] && EngineByte(bi - 1)) {
+              want = std::max(want, prev.cycle + kCheckedFrameCycles);
+              tolerance = kLineRateSlack;
+            }
+          }
+          const uint64_t diff = c > want ? c - want : want - c;
+          within |= diff <= tolerance;
+          best = std::min(best, diff);
+        }
+        if (!within) {
           Add("clock-timing", c, "clock " + std::to_string(k + 1) + " of the edge at " +
-                                     At(e.at) + " off its division by " + Us(diff));
+                                     At(e.at) + " off its division by " + Us(best));
           break;  // the rest of the edge's clocks follow this one
         }
       }
     }
   }
 
+  // Under the jitter filter the clocks are spaced by a filtered tempo the checker does not
+  // model (README "Jitter filter": alpha-beta tracker): the check of each clock against
+  // the measured interval is replaced by one of the spacing. The clocks of one edge that
+  // go on its grid (not at the line rate behind an engine byte) divide one span exactly:
+  // their gaps differ by at most a tick, and the 1 us bar.
+  void CheckSpacing(size_t i) {
+    const EdgeModel& e = edges_[i];
+    const uint64_t at = e.count_from;
+    const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : UINT64_MAX;
+    uint64_t lo = UINT64_MAX, hi = 0, hi_at = 0;
+    // (A start's clock 0 goes when the main loop books it, off the grid the rest keep.)
+    for (size_t k = e.start ? 2 : 1; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
+      const uint64_t a = clocks_[e.clocks_from + k - 1], c = clocks_[e.clocks_from + k];
+      if (a < at || c >= next) continue;
+      if (BehindEngineByte(a) || BehindEngineByte(c)) continue;
+      const uint64_t gap = c - a;
+      lo = std::min(lo, gap);
+      if (gap > hi) {
+        hi = gap;
+        hi_at = c;
+      }
+    }
+    if (hi != 0 && hi > lo + 1 + 2 * kTimingBar) {
+      Add("clock-timing", hi_at, "the clocks of the edge at " + At(e.at) + " are not evenly " +
+                                     "spaced: gaps from " + Us(lo) + " to " + Us(hi));
+    }
+  }
+
   // What an edge sends first (owed clocks, a Start, its downbeat) goes at the edge plus L
-  // when the line is free, else the moment it frees; then back to back at the line rate.
+  // (and a shift's P) when the line is free, else the moment it frees; then back to back at
+  // the line rate.
   void CheckFirstBytes() {
     for (size_t i = 0; i < edges_.size(); ++i) {
       const EdgeModel& e = edges_[i];
       // (An edge that earns no clock sends nothing of its own: what follows it is not its.)
       if (!e.judged || !e.earns) continue;
-      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : run_.cycles;
-      size_t b = ByteAtOrAfter(e.at);
+      if (!e.at_pulse()) {
+        // A negative shift books an edge's bytes on the predicted grid, the filter in its
+        // window: no constant L. The filter's window replaces it (CheckWindow); a negative
+        // shift's burst, and the filter's start, go when the main loop sees the edge
+        // (clock-lost bounds it). Both still owe their owed clocks back to back.
+        if (e.sh.smooth && !e.start) CheckWindow(i);
+        CheckOwedBurst(i);
+        continue;
+      }
+      const uint64_t at = e.din();
+      const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].din() : run_.cycles;
+      size_t b = ByteAtOrAfter(at);
       if (b >= run_.tx.size() || run_.tx[b].cycle >= next) continue;
       // The edge's own clock, if it has one, ends the burst.
       const size_t own = e.gives && e.clocks > 0 && e.clocks_from < clocks_.size()
                              ? e.clocks_from
                              : SIZE_MAX;
       if (own == SIZE_MAX && !IsEngineRealTime(run_.tx[b].byte)) continue;
-      if (run_.tx[b].cycle > e.at + 40 * kMs) continue;
+      if (run_.tx[b].cycle > at + 40 * kMs) continue;
       // A reset, gate or press that comes with the edge sends its own byte first.
       if (EventBetween(e.at - kMs, e.at + kMs)) continue;
       uint64_t free_at = b > 0 ? run_.tx[b - 1].cycle + kCheckedFrameCycles : 0;
@@ -990,14 +1322,15 @@ class Checker {
         if (b >= run_.tx.size()) continue;
       }
       const TxByte& first = run_.tx[b];
-      if (free_at <= e.at + latency_) {
-        const uint64_t want = e.at + latency_;
+      if (free_at <= at + latency_) {
+        const uint64_t want = at + latency_;
         const uint64_t diff = first.cycle > want ? first.cycle - want : want - first.cycle;
         if (diff > kLatencySpread) {
           char buf[160];
           std::snprintf(buf, sizeof(buf), "the edge at %s sent its first byte (%02X) %s after "
-                        "it; L is %s", At(e.at).c_str(), first.byte, Us(first.cycle - e.at).c_str(),
-                        Us(latency_).c_str());
+                        "it; L is %s%s", At(e.at).c_str(), first.byte, Us(first.cycle - e.at).c_str(),
+                        Us(latency_).c_str(),
+                        e.sh.P != 0 ? (", the shift " + Us(static_cast<uint64_t>(e.sh.P))).c_str() : "");
           Add("latency", first.cycle, buf);
         }
       } else if (first.cycle > free_at + kLineRateSlack) {
@@ -1023,12 +1356,55 @@ class Checker {
     }
   }
 
+  // The jitter filter (README "Jitter filter"): each pulse's clock 0 goes 0.5 to 4 ms after
+  // the pulse plus L and the shift (with a negative one, its phase), behind the owed clocks
+  // that go first at the line rate. This window replaces the constant L; a clock 0 that a
+  // negative shift sent ahead of the pulse is the reach's to judge (CheckClocks).
+  void CheckWindow(size_t i) {
+    const EdgeModel& e = edges_[i];
+    if (!e.gives || e.clocks == 0 || e.clocks_from >= clocks_.size()) return;
+    const uint64_t c = clocks_[e.clocks_from];
+    if (c < e.count_from) return;
+    const int64_t base = static_cast<int64_t>(e.din() + latency_) + e.now;
+    const int64_t lo = base + static_cast<int64_t>(kSmoothEarliest);
+    const int64_t hi = base + static_cast<int64_t>(kSmoothLatest);
+    // Behind the owed clocks, a transport byte (a Stop from a press) and a merged byte that
+    // was on the line when the edge came.
+    const int64_t late = hi + static_cast<int64_t>((e.owed + 2) * kCheckedFrameCycles + kLineRateSlack);
+    const int64_t got = static_cast<int64_t>(c);
+    if (got + static_cast<int64_t>(kTimingBar) < lo || got > late) {
+      const int64_t after = got - static_cast<int64_t>(e.din() + latency_) - e.now;
+      char buf[160];
+      std::snprintf(buf, sizeof(buf), "the edge at %s sent its clock 0 %.3f ms after it plus L "
+                    "and the shift; the filter's window is 0.5 to 4 ms%s", At(e.at).c_str(),
+                    after / 16000.0, e.owed ? " and the owed clocks before it" : "");
+      Add("smooth-window", c, buf);
+    }
+  }
+
+  // The clocks an edge that came early owes go back to back (DESIGN.md item 4), the first
+  // when the line lets it: each one that surely left after the edge was seen (past the
+  // booking horizon) follows the byte before it at the line rate.
+  void CheckOwedBurst(size_t i) {
+    const EdgeModel& e = edges_[i];
+    if (e.owed == 0 || !e.gives || e.clocks == 0 || e.clocks_from >= clocks_.size()) return;
+    const uint64_t seen = e.din() + kHorizon + kMs;
+    for (size_t c = e.clocks_from + 1 - e.owed; c <= e.clocks_from; ++c) {
+      if (clocks_[c - 1] <= seen) continue;
+      if (!BehindEngineByte(clocks_[c])) {
+        Add("clock-timing", clocks_[c], "the owed clocks of the edge at " + At(e.at) +
+                                           " are not back to back");
+        return;
+      }
+    }
+  }
+
   // The edge's first clock found a merged byte on the line.
   void CheckEdgeWait(const EdgeModel& e, size_t i, size_t busy, uint64_t first) {
     const uint64_t free_at = run_.tx[busy].cycle + kCheckedFrameCycles;
-    if (first > std::max(free_at, e.at + latency_) + kLineRateSlack) {
+    if (first > std::max(free_at, e.din() + latency_) + kLineRateSlack) {
       Add("edge-wait", first, "the edge at " + At(e.at) + " waited " +
-                                  Us(first - std::max(free_at, e.at + latency_)) +
+                                  Us(first - std::max(free_at, e.din() + latency_)) +
                                   " past the end of a merged byte");
     }
     if (i > 0 && InWindow(edges_[i - 1], e.at)) {
@@ -1055,9 +1431,14 @@ class Checker {
       const uint64_t expected = p.at + p.divided;
       if (expected > p.deadline) continue;
       const uint64_t guard = std::min<uint64_t>(p.divided / 16, 2 * kMs);
-      const uint64_t from = expected - guard + latency_;
-      // Once the edge has come, its window is spent.
-      uint64_t to = expected + guard + latency_;
+      // On DIN the window lies where the expected edge's first byte would: its shift's P
+      // later, and a negative shift's phase earlier.
+      const int64_t off = p.sh.P + p.next;
+      const uint64_t from = static_cast<uint64_t>(
+          std::max<int64_t>(static_cast<int64_t>(expected - guard + latency_) + off, 0));
+      // Once the edge has come, its window is spent (its own bytes are booked then).
+      uint64_t to = static_cast<uint64_t>(
+          std::max<int64_t>(static_cast<int64_t>(expected + guard + latency_) + off, 0));
       if (i + 1 < edges_.size()) to = std::min(to, edges_[i + 1].at + latency_);
       if (to <= from) continue;
       // After a Stop with no cause the firmware takes the clock for gone: what it then
@@ -1079,24 +1460,27 @@ class Checker {
   // ---- Transport ----
   void CheckStops() {
     std::vector<bool> explained(transport_.size(), false);
-    // Timeouts: while running, a silence past the timeout ends in a Stop at that moment.
+    // Timeouts: while running, a silence past the timeout ends in a Stop at that moment;
+    // with a shift, on DIN at the timeout plus P (README: a positive shift sends it at the
+    // timeout + s, a negative one cannot send it early, a following DIN sends it later).
     for (size_t i = 0; i < edges_.size(); ++i) {
       const EdgeModel& e = edges_[i];
       const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].at : run_.cycles;
+      const uint64_t next_din = i + 1 < edges_.size() ? edges_[i + 1].din() : run_.cycles;
       for (size_t t = 0; t < transport_.size(); ++t) {
         const TxByte& x = transport_[t];
-        if (x.byte == 0xFC && x.cycle >= e.deadline && x.cycle <= e.deadline + kCheckedFrameCycles * 2 &&
-            x.cycle < next + latency_) {
+        if (x.byte == 0xFC && x.cycle >= e.stop_at && x.cycle <= e.stop_at + kCheckedFrameCycles * 2 &&
+            x.cycle < next_din + latency_) {
           explained[t] = true;
         }
       }
-      if (next <= e.deadline + kLineRateSlack || !e.judged) continue;
-      if (!WireRunning(e.deadline)) continue;
+      if (next <= e.gone + kLineRateSlack || !e.judged) continue;
+      if (!WireRunning(e.stop_at)) continue;
       if (e.s.on_stop == OnStop::kHold) continue;  // the held clock goes on, no Stop
       bool stopped = false;
       for (const TxByte& x : transport_) {
-        if (x.byte != 0xFC || x.cycle < e.deadline) continue;
-        if (x.cycle > e.deadline + kLineRateSlack) break;
+        if (x.byte != 0xFC || x.cycle < e.stop_at) continue;
+        if (x.cycle > e.stop_at + kLineRateSlack) break;
         stopped = true;
       }
       if (!stopped) {
@@ -1104,8 +1488,8 @@ class Checker {
         for (const TxByte& x : transport_) {
           if (x.byte == 0xFC && x.cycle > e.at && when == 0) when = x.cycle;
         }
-        Add("stop-timeout", e.deadline,
-            "no Stop at the timeout " + At(e.deadline) + " of the edge at " + At(e.at) +
+        Add("stop-timeout", e.stop_at,
+            "no Stop at the timeout " + At(e.stop_at) + " of the edge at " + At(e.at) +
                 (when ? "; it came at " + At(when) : std::string("")));
       }
     }
@@ -1131,7 +1515,8 @@ class Checker {
       if (explained[t]) continue;
       bool caused = false;
       for (uint64_t c : causes) {
-        caused |= x.cycle >= c && x.cycle <= c + kPoll + 3 * kCheckedFrameCycles + 20 * kMs;
+        // (Following the host, DIN sends a Stop from the button up to 40 ms later.)
+        caused |= x.cycle >= c && x.cycle <= c + kPoll + 3 * kCheckedFrameCycles + 20 * kMs + max_delay_;
       }
       if (!caused && !AnyUnjudgedNear(x.cycle)) {
         Add("stop-cause", x.cycle, "a Stop at " + At(x.cycle) +
@@ -1144,7 +1529,7 @@ class Checker {
 
   bool AnyUnjudgedNear(uint64_t t) const {
     for (const EdgeModel& e : edges_) {
-      if (!e.judged && e.at <= t && t <= e.deadline + kMs) return true;
+      if (!e.judged && e.at <= t && t <= e.stop_at + kMs) return true;
     }
     return false;
   }
@@ -1172,11 +1557,12 @@ class Checker {
                                              " is not its downbeat at the line rate");
         }
       }
-      // A Start goes with an edge: as its first byte or behind the clocks it owed.
+      // A Start goes with an edge: as its first byte or behind the clocks it owed (on DIN
+      // its shift's P after it).
       bool with_edge = false;
       for (const EdgeModel& e : edges_) {
         if (e.at > x.cycle) break;
-        with_edge |= x.cycle <= e.at + latency_ + 26 * kCheckedFrameCycles;
+        with_edge |= x.cycle <= e.din() + latency_ + 26 * kCheckedFrameCycles;
       }
       with_edge |= std::find(internal_starts_.begin(), internal_starts_.end(), x.cycle) !=
                    internal_starts_.end();
@@ -1194,12 +1580,12 @@ class Checker {
       }
       const uint64_t from = i == 0 ? 0 : edges_[i - 1].at;
       if (EventBetween(from, e.at + 20 * kMs)) continue;
-      if (WireRunning(e.at)) continue;
-      const uint64_t by = e.at + latency_ + 26 * kCheckedFrameCycles;
+      if (WireRunning(e.din())) continue;
+      const uint64_t by = e.din() + latency_ + 26 * kCheckedFrameCycles;
       bool started = false;
       for (const TxByte& x : transport_) {
         // A long press may have armed a Continue instead.
-        started |= (x.byte == 0xFA || x.byte == 0xFB) && x.cycle >= e.at && x.cycle <= by;
+        started |= (x.byte == 0xFA || x.byte == 0xFB) && x.cycle >= e.din() && x.cycle <= by;
       }
       if (!started && by < run_.cycles) {
         Add("start-missing", e.at, "no Start at the restart edge at " + At(e.at));
@@ -1424,7 +1810,7 @@ class Checker {
       if (e.at > t) break;
       last = &e;
     }
-    if (last == nullptr || t > last->deadline) return StoredAt(t).thru;
+    if (last == nullptr || t > last->gone) return StoredAt(t).thru;
     return last->s.thru;
   }
   // Thru off when the message began and when it ended, with no change near either: which
@@ -1500,16 +1886,28 @@ class Checker {
       }
     }
     // The host's clock and transport: DIN's, in order, nothing invented; all of it while
-    // the host reads.
+    // the host reads. With the two shifts apart the host's copy of a byte comes their
+    // difference after DIN's (README "Two outputs"): when the host's is the earlier, it
+    // gets each byte as it falls due, up to the booking horizon before that.
     std::vector<const TxByte*> din;
     for (const TxByte& b : run_.tx) {
       if (IsEngineRealTime(b.byte)) din.push_back(&b);
+    }
+    // A burst's bytes fall due together: DIN sends them back to back, the earlier host gets
+    // them at once. Each DIN byte's due is the start of the back-to-back run it ends.
+    std::vector<uint64_t> due(din.size());
+    for (size_t j = 0; j < din.size(); ++j) {
+      due[j] = j > 0 && din[j]->cycle <= din[j - 1]->cycle + kCheckedFrameCycles + kLineRateSlack
+                   ? due[j - 1]
+                   : din[j]->cycle;
     }
     size_t d = 0;
     for (const UsbPacketIn& p : u.packets) {
       if ((p.b[0] & 0x0F) != 0x0F || !IsEngineRealTime(p.b[1])) continue;
       while (d < din.size() && (din[d]->byte != p.b[1])) ++d;
-      if (d >= din.size() || din[d]->cycle > p.cycle) {
+      const uint64_t sent = d < din.size() ? (max_host_ahead_ ? due[d] : din[d]->cycle) : 0;
+      if (d >= din.size() || sent > p.cycle + max_host_ahead_ +
+                                        (max_host_ahead_ ? kHorizon + kLineRateSlack : 0)) {
         char buf[96];
         std::snprintf(buf, sizeof(buf), "the host read %02X that DIN had not sent in that order",
                       p.b[1]);
@@ -1522,11 +1920,14 @@ class Checker {
     // reads, it gets at least as many of each byte as DIN sent (older queued ones may come
     // on top).
     for (const auto& r : ReadingWindows()) {
-      if (r.second < r.first + 3 * kMs) continue;
+      // (DIN's bytes whose host copies fall inside the window.)
+      const uint64_t from = r.first + max_host_ahead_ + (max_host_ahead_ ? kHorizon : 0);
+      const uint64_t to = r.second > max_host_behind_ ? r.second - max_host_behind_ : 0;
+      if (to < from + 3 * kMs) continue;
       for (uint8_t kind : {0xF8, 0xFA, 0xFB, 0xFC}) {
         size_t sent = 0, read = 0;
-        for (const TxByte* b : din) sent += b->byte == kind && b->cycle >= r.first &&
-                                            b->cycle + 3 * kMs < r.second;
+        for (const TxByte* b : din) sent += b->byte == kind && b->cycle >= from &&
+                                            b->cycle + 3 * kMs < to;
         for (const UsbPacketIn& p : u.packets) {
           read += (p.b[0] & 0x0F) == 0x0F && p.b[1] == kind && p.cycle >= r.first &&
                   p.cycle <= r.second;
@@ -1593,6 +1994,9 @@ class Checker {
   std::vector<uint64_t> internal_starts_;  // Starts and Continues of the internal clock
   std::vector<uint64_t> internal_cycles_;  // its clocks, sorted
   uint64_t latency_ = 0;
+  uint64_t max_delay_ = 0;  // the longest P of any settings in the run
+  // The most the host's copies come before and after DIN's (a negative and a positive H).
+  uint64_t max_host_ahead_ = 0, max_host_behind_ = 0;
   uint8_t last_host_status_ = 0;  // the running status on DIN out, when the host's
   bool unmodelled_ = false;
 };

@@ -51,7 +51,7 @@ int CheckFiles(int argc, char** argv, int from) {
                 run.simulated_seconds);
     for (const Violation& v : run.violations) {
       std::printf("  %s%s at cycle %llu: %s\n", v.kind.c_str(),
-                  IsPending(v.kind) ? " (pending)" : "", static_cast<unsigned long long>(v.at),
+                  run.Pending(v) ? " (pending)" : "", static_cast<unsigned long long>(v.at),
                   v.what.c_str());
     }
     failed |= run.Fails("");
@@ -134,14 +134,15 @@ int main(int argc, char** argv) {
       std::printf("seed %llu  %.1f s simulated in %.2f s%s", static_cast<unsigned long long>(seed),
                   run.simulated_seconds, run.wall_seconds, kinds.empty() ? "  ok" : " ");
       for (const auto& k : kinds) {
-        std::printf(" %s x%zu%s", k.first.c_str(), k.second, IsPending(k.first) ? " (pending)" : "");
+        std::printf(" %s x%zu%s", k.first.c_str(), k.second,
+                    IsPending(k.first, run.scope) ? " (pending)" : "");
       }
       std::printf("\n");
       if (!run.legal) std::printf("  %s\n", run.error.c_str());
       if (print || bad) std::printf("%s\n", text.c_str());
       if (bad) {
         for (const Violation& v : run.violations) {
-          if (!IsPending(v.kind)) {
+          if (!run.Pending(v)) {
             std::printf("  %s at cycle %llu: %s\n", v.kind.c_str(),
                         static_cast<unsigned long long>(v.at), v.what.c_str());
           }
