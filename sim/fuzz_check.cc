@@ -645,6 +645,12 @@ class Checker {
         if (!SameEngineSettings(now, engine) && !edges_.empty() && e.at < stop_at + 8 * kMs) {
           judged = false;
         }
+        // Nor are they taken while the internal clock runs, which a press or a reset since
+        // the clock went may have started: a hand-over edge may keep the old ones.
+        if (!SameEngineSettings(now, engine)) {
+          for (const Press& p : presses_) judged &= p.down < gone || p.down > e.at;
+          for (uint64_t r : reset_rises_) judged &= r < gone || r > e.at;
+        }
         if (now.ppqn != engine.ppqn) last_interval = 0;
         engine = now;
         sh = ShiftOf(engine);
@@ -819,8 +825,11 @@ class Checker {
         break;
       }
     }
-    // (The edge as DIN sees it: its own bytes come its shift later.)
-    const uint64_t edge_at = edge < edges_.size() ? edges_[edge].din() : UINT64_MAX;
+    // (The edge as DIN sees it: its own bytes come its shift later. One not judged may run
+    // at other settings than the model's: from the edge itself.)
+    const uint64_t edge_at = edge == edges_.size() ? UINT64_MAX
+                             : edges_[edge].judged ? edges_[edge].din()
+                                                   : edges_[edge].at;
     if (edge < edges_.size() && edge_at < stop) {
       edges_[edge].handover = true;
       // (At 48/96 PPQN a clock's span is 2 or 4 intervals.)
@@ -1073,15 +1082,15 @@ class Checker {
       // Clocks flow for an edge when clocks-while-stopped is on or the edge starts or
       // continues a run.
       uint64_t burst_end = at + latency_ + (owed + 3) * kCheckedFrameCycles + 64;
-      // (Under the filter an edge's clock 0 goes up to 4 ms after it. Following the host,
-      // DIN books the edge's bytes after those handed over before it, up to the booking
-      // horizon past the pulse plus the delay.)
+      e.gives = e.s.clocks_while_stopped || WireRunning(std::min(burst_end, next - 1));
+      // (Under the filter an edge's clock 0 goes up to 4 ms after it, booked at the edge.
+      // Following the host, DIN books the edge's bytes after those handed over before it,
+      // up to the booking horizon past the pulse plus the delay.)
       if (e.sh.smooth && !e.start) burst_end += kSmoothLatest;
       if (e.sh.S < 0 && !e.start) {
         burst_end = std::max(burst_end, e.din() + kHorizon + kMs +
                                             (owed + 3) * kCheckedFrameCycles);
       }
-      e.gives = e.s.clocks_while_stopped || WireRunning(std::min(burst_end, next - 1));
       if (!e.gives || !e.earns) {
         e.clocks_from = owed_total;
         e.clocks = 0;
@@ -1254,8 +1263,11 @@ class Checker {
     const uint64_t at = e.count_from;
     const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : UINT64_MAX;
     uint64_t lo = UINT64_MAX, hi = 0, hi_at = 0;
-    // (A start's clock 0 goes when the main loop books it, off the grid the rest keep.)
-    for (size_t k = e.start ? 2 : 1; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
+    // (A start's clock 0 goes when the main loop books it, off the grid the rest keep. With
+    // a negative shift too, the first clocks may have gone on the grid before, ahead.)
+    size_t from = e.start ? 2 : 1;
+    if (e.sh.S < 0 && !e.start && i > 0) from += edges_[i - 1].reach;
+    for (size_t k = from; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
       const uint64_t a = clocks_[e.clocks_from + k - 1], c = clocks_[e.clocks_from + k];
       if (a < at || c >= next) continue;
       if (BehindEngineByte(a) || BehindEngineByte(c)) continue;
@@ -1362,13 +1374,19 @@ class Checker {
     if (!e.gives || e.clocks == 0 || e.clocks_from >= clocks_.size()) return;
     const uint64_t c = clocks_[e.clocks_from];
     if (c < e.count_from) return;
+    // With a negative shift too, a clock 0 the grid before sent ahead (on its own filtered
+    // grid) may leave just after the pulse: unless the pulse was early, the window is for
+    // the clocks that were not sent ahead, which the checker cannot tell apart.
+    if (e.sh.S < 0 && i > 0 && edges_[i - 1].reach > 0 && e.count_from == e.din()) return;
     const int64_t base = static_cast<int64_t>(e.din() + latency_) + e.now;
     const int64_t lo = base + static_cast<int64_t>(kSmoothEarliest);
     const int64_t hi = base + static_cast<int64_t>(kSmoothLatest);
     // Behind the owed clocks, a transport byte (a Stop from a press) and a merged byte that
-    // was on the line when the edge came.
-    const int64_t late =
-        hi + static_cast<int64_t>((e.owed + 2) * kCheckedFrameCycles + kLineRateSlack);
+    // was on the line when the edge came. A negative shift past 3.5 ms puts the window
+    // before the pulse: a clock 0 not sent ahead goes when the main loop books the edge.
+    const int64_t seen = static_cast<int64_t>(e.din() + latency_ + kPoll);
+    const int64_t late = std::max(hi, seen) + static_cast<int64_t>(
+                                                  (e.owed + 2) * kCheckedFrameCycles + kLineRateSlack);
     const int64_t got = static_cast<int64_t>(c);
     if (got + static_cast<int64_t>(kTimingBar) < lo || got > late) {
       const int64_t after = got - static_cast<int64_t>(e.din() + latency_) - e.now;
