@@ -445,14 +445,13 @@ class Checker {
       q.after = stored;
       if (q.reply_code == 0x41) q.reply = ReplyAll(stored, status);
     }
-    max_delay_ = static_cast<uint64_t>(ShiftOf(sc_.settings).P);
-    max_host_ahead_ = static_cast<uint64_t>(std::max<int64_t>(-ShiftOf(sc_.settings).H, 0));
-    max_host_behind_ = static_cast<uint64_t>(std::max<int64_t>(ShiftOf(sc_.settings).H, 0));
-    for (const Request& q : requests_) {
-      const Shift x = ShiftOf(q.after);
+    std::vector<Settings> all = {sc_.settings};
+    for (const Request& q : requests_) all.push_back(q.after);
+    for (const Settings& a : all) {
+      const Shift x = ShiftOf(a);
       max_delay_ = std::max(max_delay_, static_cast<uint64_t>(x.P));
-      max_host_ahead_ = std::max(max_host_ahead_, static_cast<uint64_t>(std::max<int64_t>(-x.H, 0)));
-      max_host_behind_ = std::max(max_host_behind_, static_cast<uint64_t>(std::max<int64_t>(x.H, 0)));
+      if (x.H < 0) max_host_ahead_ = std::max(max_host_ahead_, static_cast<uint64_t>(-x.H));
+      if (x.H > 0) max_host_behind_ = std::max(max_host_behind_, static_cast<uint64_t>(x.H));
     }
   }
 
@@ -665,6 +664,12 @@ class Checker {
         if (!SameEngineSettings(now, engine) && !edges_.empty() && e.at < stop_at + 8 * kMs) {
           judged = false;
         }
+        // Nor are they taken while the internal clock runs, which a press or a reset since
+        // the clock went may have started: a hand-over edge may keep the old ones.
+        if (!SameEngineSettings(now, engine)) {
+          for (const Press& p : presses_) judged &= p.down < gone || p.down > e.at;
+          for (uint64_t r : reset_rises_) judged &= r < gone || r > e.at;
+        }
         if (now.ppqn != engine.ppqn) last_interval = 0;
         engine = now;
         sh = ShiftOf(engine);
@@ -839,8 +844,11 @@ class Checker {
         break;
       }
     }
-    // (The edge as DIN sees it: its own bytes come its shift later.)
-    const uint64_t edge_at = edge < edges_.size() ? edges_[edge].din() : UINT64_MAX;
+    // (The edge as DIN sees it: its own bytes come its shift later. One not judged may run
+    // at other settings than the model's: from the edge itself.)
+    const uint64_t edge_at = edge == edges_.size() ? UINT64_MAX
+                             : edges_[edge].judged ? edges_[edge].din()
+                                                   : edges_[edge].at;
     if (edge < edges_.size() && edge_at < stop) {
       edges_[edge].handover = true;
       // (At 48/96 PPQN a clock's span is 2 or 4 intervals.)
@@ -908,9 +916,11 @@ class Checker {
       const uint64_t head = x.cycle;
       size_t e = edges_.size();
       size_t candidates = 0;
-      for (size_t i = 0; i < edges_.size() && edges_[i].din() + latency_ <= head + kLatencySpread; ++i) {
+      for (size_t i = 0; i < edges_.size() && edges_[i].din() + latency_ <= head + kLatencySpread;
+           ++i) {
         e = i;
-        if (edges_[i].din() + latency_ + 2 * kCheckedFrameCycles + kLineRateSlack >= head) ++candidates;
+        const uint64_t first = edges_[i].din() + latency_;
+        if (first + 2 * kCheckedFrameCycles + kLineRateSlack >= head) ++candidates;
       }
       if (e == edges_.size() || edges_[e].k == 1) continue;
       if (head > edges_[e].din() + latency_ + 26 * kCheckedFrameCycles) continue;  // not an edge's
@@ -1091,15 +1101,15 @@ class Checker {
       // Clocks flow for an edge when clocks-while-stopped is on or the edge starts or
       // continues a run.
       uint64_t burst_end = at + latency_ + (owed + 3) * kCheckedFrameCycles + 64;
-      // (Under the filter an edge's clock 0 goes up to 4 ms after it. Following the host,
-      // DIN books the edge's bytes after those handed over before it, up to the booking
-      // horizon past the pulse plus the delay.)
+      e.gives = e.s.clocks_while_stopped || WireRunning(std::min(burst_end, next - 1));
+      // (Under the filter an edge's clock 0 goes up to 4 ms after it, booked at the edge.
+      // Following the host, DIN books the edge's bytes after those handed over before it,
+      // up to the booking horizon past the pulse plus the delay.)
       if (e.sh.smooth && !e.start) burst_end += kSmoothLatest;
       if (e.sh.S < 0 && !e.start) {
         burst_end = std::max(burst_end, e.din() + kHorizon + kMs +
                                             (owed + 3) * kCheckedFrameCycles);
       }
-      e.gives = e.s.clocks_while_stopped || WireRunning(std::min(burst_end, next - 1));
       if (!e.gives || !e.earns) {
         e.clocks_from = owed_total;
         e.clocks = 0;
@@ -1194,38 +1204,52 @@ class Checker {
       }
       const uint64_t at = e.count_from;
       const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : UINT64_MAX;
-      // A negative shift: the edge's first clocks may have gone ahead of it on the grid the
-      // edge before predicted (its own, carried on past N); and when the next edge brought a
-      // Start, one armed at this edge kept the next pulse at the pulse (span_alt).
+      // A negative shift: the edge's first clocks may have gone ahead of it on the grid an
+      // edge before predicted (its own, carried on past N; with N small and the shift long,
+      // more than a pulse ahead); and when the next edge brought a Start, one armed at this
+      // edge kept the next pulse at the pulse (span_alt).
       if (!e.grid) continue;
-      const EdgeModel* before = e.sh.S < 0 && !e.start && i > 0 ? &edges_[i - 1] : nullptr;
-      if (before != nullptr && !before->grid) continue;
+      size_t first_before = i;  // the earliest edge whose grid may have sent one of these
+      if (e.sh.S < 0) {
+        for (size_t g = i; g > 0 && !edges_[g].start && edges_[g - 1].clocks > 0 &&
+                           e.clocks_from < edges_[g - 1].clocks_from + e.n + edges_[g - 1].reach;
+             --g) {
+          first_before = g - 1;
+        }
+      }
+      bool known = true;
+      for (size_t g = first_before; g < i; ++g) known &= edges_[g].grid;
+      if (!known) continue;
       const bool alt = e.sh.S < 0 && i + 1 < edges_.size() && edges_[i + 1].start &&
                        !edges_[i + 1].restart;
       const int64_t origin = static_cast<int64_t>(e.din() + latency_) + e.now;
       for (size_t k = 0; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
         const uint64_t c = clocks_[e.clocks_from + k];
         if (c >= next) break;  // owed: goes with the next edge's burst
-        const bool predicted = before != nullptr && k < before->reach && c < at + kHorizon + kMs;
+        // Its place on each earlier grid that reached it, as a clock sent ahead.
+        std::vector<int64_t> expected;
+        if (c < at + kHorizon + kMs) {
+          for (size_t g = first_before; g < i; ++g) {
+            const EdgeModel& b = edges_[g];
+            const size_t index = e.clocks_from + k - b.clocks_from;  // on b's walk
+            if (index < b.n || index >= b.n + b.reach) continue;
+            expected.push_back(static_cast<int64_t>(b.din() + latency_) + b.now +
+                               static_cast<int64_t>(index * b.span / b.n));
+          }
+        }
         if (k == 0) {
           // CheckFirstBytes judges a first byte at the pulse. A negative shift's clock 0
           // that did not go ahead went in the burst the main loop booked on the edge:
           // nothing fixes when (clock-lost bounds it).
-          if (e.at_pulse() || !predicted || c >= at) continue;
+          if (e.at_pulse() || expected.empty() || c >= at) continue;
         }
-        int64_t expected[3];
-        size_t count = 0;
-        expected[count++] = origin + static_cast<int64_t>(k * e.span / e.n);
-        if (alt) expected[count++] = origin + static_cast<int64_t>(k * e.span_alt / e.n);
-        if (predicted) {
-          expected[count++] = static_cast<int64_t>(before->din() + latency_) + before->now +
-                              static_cast<int64_t>((e.n + k) * before->span / before->n);
-        }
+        expected.push_back(origin + static_cast<int64_t>(k * e.span / e.n));
+        if (alt) expected.push_back(origin + static_cast<int64_t>(k * e.span_alt / e.n));
         const size_t bi = ByteAtOrAfter(c);
         uint64_t best = UINT64_MAX;
         bool within = false;
-        for (size_t x = 0; x < count; ++x) {
-          uint64_t want = expected[x] > 0 ? static_cast<uint64_t>(expected[x]) : 0;
+        for (const int64_t x : expected) {
+          uint64_t want = x > 0 ? static_cast<uint64_t>(x) : 0;
           uint64_t tolerance = kTimingBar;
           if (bi > 0 && e.clocks_from + k > 0) {
             const TxByte& prev = run_.tx[bi - 1];
@@ -1258,8 +1282,11 @@ class Checker {
     const uint64_t at = e.count_from;
     const uint64_t next = i + 1 < edges_.size() ? edges_[i + 1].count_from : UINT64_MAX;
     uint64_t lo = UINT64_MAX, hi = 0, hi_at = 0;
-    // (A start's clock 0 goes when the main loop books it, off the grid the rest keep.)
-    for (size_t k = e.start ? 2 : 1; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
+    // (A start's clock 0 goes when the main loop books it, off the grid the rest keep. With
+    // a negative shift too, the first clocks may have gone on the grid before, ahead.)
+    size_t from = e.start ? 2 : 1;
+    if (e.sh.S < 0 && !e.start && i > 0) from += edges_[i - 1].reach;
+    for (size_t k = from; k < e.clocks && e.clocks_from + k < clocks_.size(); ++k) {
       const uint64_t a = clocks_[e.clocks_from + k - 1], c = clocks_[e.clocks_from + k];
       if (a < at || c >= next) continue;
       if (BehindEngineByte(a) || BehindEngineByte(c)) continue;
@@ -1327,10 +1354,11 @@ class Checker {
         const uint64_t diff = first.cycle > want ? first.cycle - want : want - first.cycle;
         if (diff > kLatencySpread) {
           char buf[160];
+          const std::string shift =
+              e.sh.P != 0 ? ", the shift " + Us(static_cast<uint64_t>(e.sh.P)) : std::string();
           std::snprintf(buf, sizeof(buf), "the edge at %s sent its first byte (%02X) %s after "
-                        "it; L is %s%s", At(e.at).c_str(), first.byte, Us(first.cycle - e.at).c_str(),
-                        Us(latency_).c_str(),
-                        e.sh.P != 0 ? (", the shift " + Us(static_cast<uint64_t>(e.sh.P))).c_str() : "");
+                        "it; L is %s%s", At(e.at).c_str(), first.byte,
+                        Us(first.cycle - e.at).c_str(), Us(latency_).c_str(), shift.c_str());
           Add("latency", first.cycle, buf);
         }
       } else if (first.cycle > free_at + kLineRateSlack) {
@@ -1365,12 +1393,19 @@ class Checker {
     if (!e.gives || e.clocks == 0 || e.clocks_from >= clocks_.size()) return;
     const uint64_t c = clocks_[e.clocks_from];
     if (c < e.count_from) return;
+    // With a negative shift too, a clock 0 the grid before sent ahead (on its own filtered
+    // grid) may leave just after the pulse: unless the pulse was early, the window is for
+    // the clocks that were not sent ahead, which the checker cannot tell apart.
+    if (e.sh.S < 0 && i > 0 && edges_[i - 1].reach > 0 && e.count_from == e.din()) return;
     const int64_t base = static_cast<int64_t>(e.din() + latency_) + e.now;
     const int64_t lo = base + static_cast<int64_t>(kSmoothEarliest);
     const int64_t hi = base + static_cast<int64_t>(kSmoothLatest);
     // Behind the owed clocks, a transport byte (a Stop from a press) and a merged byte that
-    // was on the line when the edge came.
-    const int64_t late = hi + static_cast<int64_t>((e.owed + 2) * kCheckedFrameCycles + kLineRateSlack);
+    // was on the line when the edge came. A negative shift past 3.5 ms puts the window
+    // before the pulse: a clock 0 not sent ahead goes when the main loop books the edge.
+    const int64_t seen = static_cast<int64_t>(e.din() + latency_ + kPoll);
+    const int64_t late = std::max(hi, seen) + static_cast<int64_t>(
+                                                  (e.owed + 2) * kCheckedFrameCycles + kLineRateSlack);
     const int64_t got = static_cast<int64_t>(c);
     if (got + static_cast<int64_t>(kTimingBar) < lo || got > late) {
       const int64_t after = got - static_cast<int64_t>(e.din() + latency_) - e.now;
@@ -1469,8 +1504,8 @@ class Checker {
       const uint64_t next_din = i + 1 < edges_.size() ? edges_[i + 1].din() : run_.cycles;
       for (size_t t = 0; t < transport_.size(); ++t) {
         const TxByte& x = transport_[t];
-        if (x.byte == 0xFC && x.cycle >= e.stop_at && x.cycle <= e.stop_at + kCheckedFrameCycles * 2 &&
-            x.cycle < next_din + latency_) {
+        if (x.byte == 0xFC && x.cycle >= e.stop_at &&
+            x.cycle <= e.stop_at + kCheckedFrameCycles * 2 && x.cycle < next_din + latency_) {
           explained[t] = true;
         }
       }
@@ -1516,7 +1551,8 @@ class Checker {
       bool caused = false;
       for (uint64_t c : causes) {
         // (Following the host, DIN sends a Stop from the button up to 40 ms later.)
-        caused |= x.cycle >= c && x.cycle <= c + kPoll + 3 * kCheckedFrameCycles + 20 * kMs + max_delay_;
+        caused |= x.cycle >= c &&
+                  x.cycle <= c + kPoll + 3 * kCheckedFrameCycles + 20 * kMs + max_delay_;
       }
       if (!caused && !AnyUnjudgedNear(x.cycle)) {
         Add("stop-cause", x.cycle, "a Stop at " + At(x.cycle) +
@@ -1833,7 +1869,8 @@ class Checker {
       return;
     }
     const uint8_t code = m.bytes.size() >= 5 ? m.bytes[4] : 0;
-    const size_t whole = code == 0x41 ? 23 : code == 0x44 ? 16 : code == 0x45 ? 47 : code == 0x7F ? 8 : 0;
+    const size_t whole =
+        code == 0x41 ? 23 : code == 0x44 ? 16 : code == 0x45 ? 47 : code == 0x7F ? 8 : 0;
     if (m.bytes.size() != whole) {
       Add("reply-truncated", m.at, "a settings reply of " + std::to_string(m.bytes.size()) +
                                        " bytes: " + Hex(m.bytes));

@@ -85,17 +85,28 @@ std::string HexLine(const std::vector<int>& bytes) {
   return s;
 }
 
-// A shift of whole 10 us steps within +-20 ms, or (invalid) just outside it.
+// A shift in 10 us steps where it matters: small positive ones (10 us to 1 ms, which the
+// capture interrupt arms itself), -1 ms to -10 us, +-8 ms, +-20 ms (each exactly or
+// anywhere within), or (invalid) just outside the range.
 int ShiftSteps(Picker* p, bool valid) {
-  if (valid) return p->Int(-2000, 2000);
-  return p->Chance(50) ? p->Int(2001, 8191) : p->Int(-8192, -2001);
+  if (!valid) return p->Chance(50) ? p->Int(2001, 8191) : p->Int(-8192, -2001);
+  const int kind = p->Int(0, 99);
+  const int sign = p->Chance(50) ? 1 : -1;
+  if (kind < 30) return p->Int(1, 100);
+  if (kind < 40) return -p->Int(1, 100);
+  if (kind < 55) return sign * 800;
+  if (kind < 70) return p->Int(-800, 800);
+  if (kind < 82) return sign * 2000;
+  return p->Int(-2000, 2000);
 }
+
+std::string ShiftMs(int steps) { return Fmt(" %+.2fms", steps / 100.0); }
 
 // `ppqn`: the scenario's. A request never lowers the PPQN below it: the same pulses read
 // at a lower PPQN are a faster tempo, past the 3000 BPM of legal input (fresh seed 8100027:
 // restored defaults read a 2449 BPM 24 PPQN ramp as 58,000 BPM at 1 PPQN). Such draws
 // are changed after the draw, so other seeds play what they played.
-std::vector<int> SettingsRequest(Picker* p, const FuzzWeights& w, int ppqn) {
+std::vector<int> SettingsRequest(Picker* p, int ppqn) {
   std::vector<int> m = {0xF0, 0x7D, 0x63, 0x32};
   switch (p->Int(0, 9)) {
     case 0: case 1: m.push_back(0x01); break;  // get all
@@ -104,20 +115,6 @@ std::vector<int> SettingsRequest(Picker* p, const FuzzWeights& w, int ppqn) {
     case 4: m.push_back(p->Int(0x05, 0x10)); break;  // unknown
     default: {
       m.push_back(0x02);
-      // Params 10-12 only with their weights: no draw otherwise.
-      if ((w.shift > 0 || w.smooth > 0) && p->Chance(30)) {
-        const bool valid = p->Chance(85);
-        const int param = w.smooth == 0 ? p->Int(10, 11) : w.shift == 0 ? 12 : p->Int(10, 12);
-        m.push_back(param);
-        if (param == 12) {
-          m.push_back(valid ? p->Int(0, 3) : p->Int(4, 127));
-        } else {
-          const int steps = ShiftSteps(p, valid) & 0x3FFF;  // 14-bit two's complement
-          m.push_back(steps & 0x7F);
-          m.push_back((steps >> 7) & 0x7F);
-        }
-        break;
-      }
       const int param = p->Int(1, 8);
       m.push_back(param);
       const bool valid = p->Chance(85);
@@ -151,8 +148,55 @@ std::vector<int> SettingsRequest(Picker* p, const FuzzWeights& w, int ppqn) {
   return m;
 }
 
+// A set request the generator placed: its line, its port and time, its length in bytes.
+struct SetRequest {
+  size_t line;
+  bool usb;
+  double at;
+  size_t bytes;
+};
+
+// Issue 14's clock shifts and jitter filter, drawn after everything else, so that the rest
+// of a seed's scenario is what it was before they existed: each power-up line with its
+// weight in percent of scenarios (shifts on DIN, USB, both alike or apart), and some of the
+// set requests made into requests for params 10-12 (valid or just out of range). A request
+// grows by a byte at most: its DIN-in line stays clear of the next, placed 1 ms after it.
+void AddShiftAndSmooth(Picker* p, const FuzzWeights& w, size_t power_up_end,
+                       const std::vector<SetRequest>& requests, ScenarioLines* lines) {
+  const unsigned rewrite = std::min(100u, 2 * (w.shift + w.smooth));
+  for (const SetRequest& r : requests) {
+    if (rewrite == 0 || !p->Chance(static_cast<int>(rewrite))) continue;
+    const bool valid = p->Chance(85);
+    const int param = w.smooth == 0 ? p->Int(10, 11) : w.shift == 0 ? 12 : p->Int(10, 12);
+    std::vector<int> m = {0xF0, 0x7D, 0x63, 0x32, 0x02, param};
+    if (param == 12) {
+      m.push_back(valid ? p->Int(0, 3) : p->Int(4, 127));
+    } else {
+      const int steps = ShiftSteps(p, valid) & 0x3FFF;  // 14-bit two's complement
+      m.push_back(steps & 0x7F);
+      m.push_back((steps >> 7) & 0x7F);
+    }
+    m.push_back(0xF7);
+    if (m.size() > r.bytes + 1) continue;
+    (*lines)[r.line] = (r.usb ? "usb-out" : "midi") + HexLine(m) + AtUs(r.at);
+  }
+  ScenarioLines power_up;
+  if (w.shift > 0 && p->Chance(static_cast<int>(std::min(100u, w.shift)))) {
+    const int kind = p->Int(0, 99);
+    const int din = ShiftSteps(p, true);
+    const int usb = kind < 80 ? din : ShiftSteps(p, true);
+    if (kind < 40 || kind >= 65) power_up.push_back("setting din-shift" + ShiftMs(din));
+    if (kind >= 40) power_up.push_back("setting usb-shift" + ShiftMs(usb));
+  }
+  if (w.smooth > 0 && p->Chance(static_cast<int>(std::min(100u, w.smooth)))) {
+    power_up.push_back(Fmt("setting smooth %.0f", p->Int(1, 3)));
+  }
+  lines->insert(lines->begin() + static_cast<long>(power_up_end), power_up.begin(), power_up.end());
+}
+
 ScenarioLines Build(Picker* p, const FuzzWeights& w) {
   ScenarioLines lines;
+  std::vector<SetRequest> requests;
   // The module's settings at power-up, and the pulses' PPQN.
   int ppqn = 1;
   if (w.ppqn > 0 && p->Chance(50)) {
@@ -174,14 +218,8 @@ ScenarioLines Build(Picker* p, const FuzzWeights& w) {
     if (w.gate > 0 && p->Chance(15)) {
       lines.push_back("setting reset-mode gate");
     }
-    for (const char* name : {"din-shift", "usb-shift"}) {
-      if (w.shift > 0 && p->Chance(30)) {
-        lines.push_back(std::string("setting ") + name +
-                        Fmt(" %+.2fms", ShiftSteps(p, true) / 100.0));
-      }
-    }
-    if (w.smooth > 0 && p->Chance(30)) lines.push_back(Fmt("setting smooth %.0f", p->Int(1, 3)));
   }
+  const size_t power_up_end = lines.size();  // where the shift's and filter's lines go
   if (w.usb > 0 && p->Chance(5)) lines.push_back("usb none");
   // The glitch window the capture applies: capped at half the fastest legal interval.
   const double window_ms = std::min(glitch_ms, 20.0 / ppqn / 2);
@@ -339,17 +377,16 @@ ScenarioLines Build(Picker* p, const FuzzWeights& w) {
         break;
       }
       case 9: {  // a settings request, over DIN or from the host
-        const std::vector<int> m = SettingsRequest(p, w, ppqn);
-        if (p->Chance(30)) {
-          lines.push_back("usb-out" + HexLine(m) + AtUs(at));
-        } else {
-          at = PlaceClear(&din, at, m.size() * kMidiInFrameUs / 1e6, 0.001);
-          lines.push_back("midi" + HexLine(m) + AtUs(at));
-        }
+        const std::vector<int> m = SettingsRequest(p, ppqn);
+        const bool usb = p->Chance(30);
+        if (!usb) at = PlaceClear(&din, at, m.size() * kMidiInFrameUs / 1e6, 0.001);
+        if (m[4] == 0x02) requests.push_back(SetRequest{lines.size(), usb, at, m.size()});
+        lines.push_back((usb ? "usb-out" : "midi") + HexLine(m) + AtUs(at));
         break;
       }
     }
   }
+  AddShiftAndSmooth(p, w, power_up_end, requests, &lines);
   return lines;
 }
 

@@ -24,10 +24,11 @@ struct FuzzWeights {
   // Events.
   unsigned button = 2, reset = 1, gate = 1, midi = 1, midi_notes = 1, midi_sysex = 1,
            midi_garbage = 1, usb = 1, usb_out = 1, settings = 1;
-  // Issue 14's clock shifts and jitter filter, as power-up settings and in settings
-  // requests. 0 until the engine and the checker know their behaviour; 0 draws nothing, so
-  // each seed plays the scenario it played before they existed.
-  unsigned shift = 0, smooth = 0;
+  // Issue 14's clock shifts and jitter filter: the percent of scenarios that power up with
+  // a shift (DIN, USB or both) and with the filter on; 2 x (shift + smooth) percent of the
+  // set requests become ones for params 10-12. They are drawn after everything else, so
+  // each seed plays the scenario it played without them, plus these lines; 0 draws nothing.
+  unsigned shift = 10, smooth = 8;
   // Each scenario's clock plays about this long at most.
   unsigned max_seconds = 40;
 };

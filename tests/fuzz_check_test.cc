@@ -337,7 +337,7 @@ constexpr uint64_t kMsCycles = 16000;
 constexpr uint64_t kL = 256;  // the firmware's L, which the checker measures for itself
 
 // The firmware's runs under a shift or the filter are clean; a negative shift's first edge
-// has the downbeat one main-loop pass late behind its Start (regress-24), so only what
+// has the downbeat one main-loop pass late behind its Start (regress-33), so only what
 // comes after it is asked of those.
 TEST(FuzzCheck, ShiftedAndFilteredRunsAreClean) {
   for (const char* text :
