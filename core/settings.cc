@@ -104,6 +104,10 @@ SettingsStatus DecodeSettings(const uint8_t in[kSettingsBytes], Settings* out) {
   return SettingsStatus::kOk;
 }
 
+int16_t AppliedShift10us(const Settings& s, int16_t shift) {
+  return s.ppqn > 24 && shift < 0 ? 0 : shift;
+}
+
 EngineSettings ToEngineSettings(const Settings& s, uint32_t latency_ticks) {
   EngineSettings e;
   e.ppqn = s.ppqn;
@@ -117,15 +121,17 @@ EngineSettings ToEngineSettings(const Settings& s, uint32_t latency_ticks) {
   e.hold = s.on_stop == OnStop::kHold;
   // The engine runs at the earlier output's shift; the later one is delayed from it
   // (ToOutputDelays).
-  const int16_t lead = s.din_shift_10us < s.usb_shift_10us ? s.din_shift_10us : s.usb_shift_10us;
+  const int16_t din = AppliedShift10us(s, s.din_shift_10us);
+  const int16_t usb = AppliedShift10us(s, s.usb_shift_10us);
+  const int16_t lead = din < usb ? din : usb;
   e.shift_ticks = static_cast<int32_t>(lead) * static_cast<int32_t>(kTicksPer10us);
   e.smooth = s.smooth;
   return e;
 }
 
 OutputDelays ToOutputDelays(const Settings& s) {
-  const int32_t d = s.din_shift_10us;
-  const int32_t u = s.usb_shift_10us;
+  const int32_t d = AppliedShift10us(s, s.din_shift_10us);
+  const int32_t u = AppliedShift10us(s, s.usb_shift_10us);
   OutputDelays o;
   o.din = d > u ? static_cast<uint32_t>(d - u) * kTicksPer10us : 0;
   o.usb = u > d ? static_cast<uint32_t>(u - d) * kTicksPer10us : 0;

@@ -59,6 +59,12 @@ struct OutputDelays {
 };
 OutputDelays ToOutputDelays(const Settings& s);
 
+// The shift an output gets (`shift`: s's DIN or USB shift): at 48 and 96 PPQN a clock is
+// earned by a group of pulses, so none can be sent ahead of it and a negative shift is not
+// applied (README). The engine's shift and the outputs' delays are both taken from this,
+// or DIN would follow an engine shift that was never applied (regress-31).
+int16_t AppliedShift10us(const Settings& s, int16_t shift);
+
 uint16_t Crc16(const uint8_t* data, size_t size);
 
 }  // namespace cv2midi

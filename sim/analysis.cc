@@ -173,9 +173,9 @@ Analysis Analyze(const RunResult& run) {
   // The clock shift: DIN's clock and transport bytes read back onto the unshifted grid.
   // The engine runs at the earlier output's shift and DIN follows it by the difference; a
   // negative engine shift cannot move a (re)start's Start or a timeout's Stop ahead.
-  a.din_shift_set = static_cast<int64_t>(a.din_shift_10us) * kTicksPer10us;
-  a.usb_shift_set = static_cast<int64_t>(a.usb_shift_10us) * kTicksPer10us;
-  a.shifted = a.din_shift_set != 0 || a.usb_shift_set != 0;
+  a.din_shift_set = static_cast<int64_t>(AppliedShift10us(first, a.din_shift_10us)) * kTicksPer10us;
+  a.usb_shift_set = static_cast<int64_t>(AppliedShift10us(first, a.usb_shift_10us)) * kTicksPer10us;
+  a.shifted = a.din_shift_10us != 0 || a.usb_shift_10us != 0;
   const int64_t engine_shift = std::min(a.din_shift_set, a.usb_shift_set);
   const bool smoothed = a.smooth != 0;
   const int64_t clock_move = a.din_shift_set;
@@ -993,8 +993,10 @@ Analysis Analyze(const RunResult& run) {
   }
   if (a.shifted) {
     add("clock shift on DIN as set, to the cycle (median against the unshifted grid)",
-        Format("set %+.2f ms, measured %+.5f ms", a.din_shift_set / 16000.0,
-               a.din_shift_measured / 16000.0) +
+        Format("set %+.2f ms", a.din_shift_10us / 100.0) +
+            (a.din_shift_set != a.din_shift_10us * kTicksPer10us
+                 ? Format(" (%+.2f ms applied at this PPQN)", a.din_shift_set / 16000.0) : "") +
+            Format(", measured %+.5f ms", a.din_shift_measured / 16000.0) +
             (a.phase_in_edges > 0 ? Format(", %.0f edges phasing in", a.phase_in_edges) : "") +
             (a.unearned_clocks > 0 ? Format(", %.0f clocks unearned at stops", a.unearned_clocks) : ""),
         true, a.clock_errors.empty() || std::fabs(a.din_shift_measured - a.din_shift_set) <= 1.0);
@@ -1002,8 +1004,11 @@ Analysis Analyze(const RunResult& run) {
       // The host reads in 1 ms frames: its copy lands up to a frame after its time.
       const double off = a.usb_shift_measured - a.usb_shift_set;
       add("clock shift to the host as set, within its 1 ms frames",
-          Format("set %+.2f ms, measured %+.2f ms (median of %.0f clocks)",
-                 a.usb_shift_set / 16000.0, a.usb_shift_measured / 16000.0, a.usb_shift_samples),
+          Format("set %+.2f ms", a.usb_shift_10us / 100.0) +
+              (a.usb_shift_set != a.usb_shift_10us * kTicksPer10us
+                   ? Format(" (%+.2f ms applied at this PPQN)", a.usb_shift_set / 16000.0) : "") +
+              Format(", measured %+.2f ms (median of %.0f clocks)",
+                     a.usb_shift_measured / 16000.0, a.usb_shift_samples),
           true, off >= -0.75 * kCyclesPerMs && off <= 1.5 * kCyclesPerMs);
     }
   }

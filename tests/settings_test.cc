@@ -270,5 +270,27 @@ TEST(Settings, EngineSettingsCarryTheGlitchWindowInTicks) {
   EXPECT_EQ(e.ppqn, 4);
 }
 
+// At 48 and 96 PPQN a negative shift is not applied, to the engine or to the delay the
+// later output follows it by (regress-31: USB at -8 ms delayed an unshifted DIN by 8 ms).
+TEST(Settings, ANegativeShiftAt48And96PpqnIsNotAppliedAnywhere) {
+  for (const uint8_t ppqn : {48, 96}) {
+    Settings s;
+    s.ppqn = ppqn;
+    s.usb_shift_10us = -800;
+    EXPECT_EQ(ToEngineSettings(s, 256).shift_ticks, 0);
+    EXPECT_EQ(ToOutputDelays(s).din, 0u);
+    EXPECT_EQ(ToOutputDelays(s).usb, 0u);
+    s.din_shift_10us = 300;  // a positive one still is: USB leads DIN by it
+    EXPECT_EQ(ToEngineSettings(s, 256).shift_ticks, 0);
+    EXPECT_EQ(ToOutputDelays(s).din, 300u * 160);
+    EXPECT_EQ(ToOutputDelays(s).usb, 0u);
+  }
+  Settings s;  // at 24 PPQN it is
+  s.ppqn = 24;
+  s.usb_shift_10us = -800;
+  EXPECT_EQ(ToEngineSettings(s, 256).shift_ticks, -800 * 160);
+  EXPECT_EQ(ToOutputDelays(s).din, 800u * 160);
+}
+
 }  // namespace
 }  // namespace cv2midi

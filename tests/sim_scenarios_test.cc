@@ -107,7 +107,6 @@ const char* const kPendingRegressions[] = {
     // Issue 14's clock shift, found by the random tester's model of it.
     "regress-27-shift-ahead-runs-away.txt",
     "regress-30-follow-hold-catch-up-early.txt",
-    "regress-31-ppqn96-usb-minus-delays-din.txt",
     "regress-32-shift-clock-due-at-pulse-late.txt",
     "regress-33-shift-start-downbeat-late.txt",
 };
@@ -127,7 +126,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "regress-02-late-alarm.txt", "regress-06-spp-inside-running-status.txt",
                     "regress-22-stop-while-stopped-eats-a-byte.txt",
                     "regress-28-follow-merge-stalls-line.txt",
-                    "regress-29-follow-merge-thru-jumbled.txt"),
+                    "regress-29-follow-merge-thru-jumbled.txt",
+                    "regress-31-ppqn96-usb-minus-delays-din.txt"),
     ScenarioTestName);
 
 class PendingRegressions : public testing::TestWithParam<const char*> {};
