@@ -124,6 +124,14 @@ std::vector<Settings> SettingsAtEdges(const Scenario& sc, const std::vector<uint
   }
   return at_edge;
 }
+// A shift setting as the report gives it, with the shift applied (in ticks) when the
+// PPQN leaves it out (AppliedShift10us).
+std::string SetShiftText(int16_t set_10us, int64_t applied_ticks) {
+  const bool applied = applied_ticks == static_cast<int64_t>(set_10us) * kTicksPer10us;
+  return Format("set %+.2f ms", set_10us / 100.0) +
+         (applied ? "" : Format(" (%+.2f ms applied at this PPQN)", applied_ticks / 16000.0));
+}
+
 
 }  // namespace
 
@@ -993,9 +1001,7 @@ Analysis Analyze(const RunResult& run) {
   }
   if (a.shifted) {
     add("clock shift on DIN as set, to the cycle (median against the unshifted grid)",
-        Format("set %+.2f ms", a.din_shift_10us / 100.0) +
-            (a.din_shift_set != a.din_shift_10us * kTicksPer10us
-                 ? Format(" (%+.2f ms applied at this PPQN)", a.din_shift_set / 16000.0) : "") +
+        SetShiftText(a.din_shift_10us, a.din_shift_set) +
             Format(", measured %+.5f ms", a.din_shift_measured / 16000.0) +
             (a.phase_in_edges > 0 ? Format(", %.0f edges phasing in", a.phase_in_edges) : "") +
             (a.unearned_clocks > 0 ? Format(", %.0f clocks unearned at stops", a.unearned_clocks) : ""),
@@ -1004,9 +1010,7 @@ Analysis Analyze(const RunResult& run) {
       // The host reads in 1 ms frames: its copy lands up to a frame after its time.
       const double off = a.usb_shift_measured - a.usb_shift_set;
       add("clock shift to the host as set, within its 1 ms frames",
-          Format("set %+.2f ms", a.usb_shift_10us / 100.0) +
-              (a.usb_shift_set != a.usb_shift_10us * kTicksPer10us
-                   ? Format(" (%+.2f ms applied at this PPQN)", a.usb_shift_set / 16000.0) : "") +
+          SetShiftText(a.usb_shift_10us, a.usb_shift_set) +
               Format(", measured %+.2f ms (median of %.0f clocks)",
                      a.usb_shift_measured / 16000.0, a.usb_shift_samples),
           true, off >= -0.75 * kCyclesPerMs && off <= 1.5 * kCyclesPerMs);
